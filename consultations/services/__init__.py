@@ -1,0 +1,1 @@
+"""Services: plain functions per aggregate that take a Session, flush, and never commit."""

@@ -1,0 +1,36 @@
+"""gunicorn settings for Kenes (`gunicorn -c gunicorn.conf.py wsgi:app`).
+
+The access log names no one: no remote address (%(h)s), no user agent (%(a)s), no referer
+(%(f)s), no query string (%(q)s, %(r)s) — only time, method, path, status, size and duration.
+The redacting filter is installed on gunicorn's loggers as well, for anything else it logs.
+"""
+
+import os
+
+from portal.security.privacy import install_log_filter
+
+bind = os.environ.get("KENES_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("KENES_WORKERS", "2"))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 10
+# Request limits guard the parser itself, before Flask's MAX_CONTENT_LENGTH applies.
+limit_request_line = 4096
+limit_request_fields = 60
+limit_request_field_size = 8190
+forwarded_allow_ips = os.environ.get("KENES_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+accesslog = os.environ.get("KENES_ACCESS_LOG", "-")
+errorlog = os.environ.get("KENES_ERROR_LOG", "-")
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+loglevel = os.environ.get("KENES_LOG_LEVEL", "info")
+
+
+def on_starting(server):
+    """In the master process, before any log line about a client can be written."""
+    install_log_filter()
+
+
+def post_fork(server, worker):
+    """In each worker: gunicorn sets up its loggers again after forking."""
+    install_log_filter()

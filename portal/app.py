@@ -1,0 +1,133 @@
+"""The application factory: settings, extensions, blueprints, command line, error pages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask.logging import default_handler
+from jinja2 import StrictUndefined
+
+from portal.clock import make_clock
+from portal.config import Settings, load_settings
+from portal.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
+from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
+from portal.security import fingerprint, headers, privacy
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Pages under these prefixes are for signed-in people (or lead there): never cached.
+PRIVATE_PREFIXES = ("/auth", "/account", "/staff", "/consultations")
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Kenes website.
+
+    `test_config` may hold `KENES_*` settings (read as if from the environment, over it) and
+    plain Flask config keys (applied last).
+    """
+    test_config = dict(test_config or {})
+    environ = {**os.environ, **{k: v for k, v in test_config.items() if k.startswith("KENES_")}}
+    settings = load_settings(environ, PROJECT_ROOT / "instance")
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(settings.instance_path),
+        instance_relative_config=False,
+    )
+    app.config.from_mapping(settings.flask_config())
+    app.config.update({k: v for k, v in test_config.items() if not k.startswith("KENES_")})
+    app.extensions["kenes.clock"] = make_clock(settings.test_clock_file)
+
+    # Nothing after this line can see a client's address or agent.
+    app.wsgi_app = privacy.ScrubClientIdentity(app.wsgi_app)  # type: ignore[method-assign]
+    default_handler.addFilter(privacy.RedactingFilter())
+    privacy.install_log_filter((app.name,))
+
+    _harden_jinja(app, settings)
+    _init_extensions(app, settings)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_cli(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _harden_jinja(app: Flask, settings: Settings) -> None:
+    # Templates never need the config, and a template injection must not reach the secrets.
+    app.jinja_env.globals.pop("config", None)
+    app.jinja_env.globals["here"] = _here
+    # {% trans %} blocks fold their whitespace, so a re-wrapped paragraph keeps its msgid.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    if settings.env == "testing":
+        app.jinja_env.undefined = StrictUndefined
+
+    @app.context_processor
+    def _page_context() -> dict[str, Any]:
+        return {
+            "locales": LOCALES,
+            "language_names": LANGUAGE_NAMES,
+            "current_locale": select_locale(),
+            "quick_exit_url": settings.quick_exit_url,
+            # Quick exit can only end a session that exists; anonymous visitors get a link, so
+            # public pages never create a session just to carry a CSRF token.
+            "has_session": bool(session),
+        }
+
+
+def _here() -> str:
+    """This page's local path and query, for links that come back here (language switch)."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    # Flask-Login's session protection hashes the client's address and agent into the session:
+    # Kenes never stores either, and its own server-side sessions (issue 3) replace it.
+    login_manager.session_protection = None
+
+    @login_manager.request_loader
+    def _load_member(_request: Any) -> None:
+        # Issue 3 reads the server-side session token here. Until then nobody is signed in.
+        return None
+
+    with app.app_context():
+        configure_sqlite(db.engine)
+        fingerprint.check_or_record(db.session, fingerprint.BALLOT_SECRET, settings.ballot_secret)
+        db.session.commit()
+        db.session.remove()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.web import public
+
+    app.register_blueprint(public.bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from portal.web import errors
+
+    errors.register(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal import cli
+
+    cli.register(app)
+
+
+def _security_headers(response):  # type: ignore[no-untyped-def]
+    from flask import current_app
+
+    settings: Settings = current_app.config["KENES"]
+    private = bool(session) or request.path.startswith(PRIVATE_PREFIXES)
+    return headers.apply_security_headers(response, production=settings.production, private=private)

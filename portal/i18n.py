@@ -1,0 +1,36 @@
+"""Which language a page speaks: Kazakh, Russian or English.
+
+The choice lives in its own cookie holding only the language code, set by a plain link
+(`/lang/<code>?next=…`), so anonymous public pages need no session and no CSRF token and stay
+cacheable. Without the cookie, the browser's Accept-Language is the first guess.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+LOCALES = ("kk", "ru", "en")
+LANGUAGE_COOKIE = "kenes_lang"
+
+# Each language named in itself: a reader who does not understand the current page must still
+# find their own language in the switcher.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    guessed = request.accept_languages.best_match(LOCALES)
+    return guessed or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def is_local_path(target: str) -> bool:
+    """True for a path on this site, such as `/about?x=1`; false for anything that could leave it.
+
+    Browsers treat `//host`, `/\\host` and scheme-relative tricks as other origins, and strip
+    tabs and newlines before parsing, so those are refused outright.
+    """
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    return not any(ch in target for ch in "\\\t\r\n\x00") and "://" not in target.split("?")[0]

@@ -1,0 +1,1 @@
+"""Thin views over the domain: public, member, staff and api blueprints, and the error pages."""
