@@ -102,8 +102,17 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     with app.app_context():
         configure_sqlite(db.engine)
-        fingerprint.check_or_record(db.session, fingerprint.BALLOT_SECRET, settings.ballot_secret)
-        db.session.commit()
+        try:
+            fingerprint.check_or_record(
+                db.session, fingerprint.BALLOT_SECRET, settings.ballot_secret
+            )
+            db.session.commit()
+        except BaseException:
+            # The app will not start: leave no connection open behind it.
+            db.session.rollback()
+            db.session.remove()
+            db.engine.dispose()
+            raise
         db.session.remove()
 
 

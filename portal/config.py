@@ -136,9 +136,9 @@ def _development_secrets(instance_path: Path) -> dict[str, str]:
 def _support_contacts(raw: str, env: str) -> tuple[SupportContact, ...]:
     """`KENES_SUPPORT_CONTACTS`: a JSON list of {"name", "contact", "hours"?} objects."""
     if not raw.strip():
-        if env == "production":
+        if env != "development":
             return ()
-        # Development shows placeholders that cannot be mistaken for a real service.
+        # The development demo shows placeholders that cannot be mistaken for a real service.
         return (
             SupportContact("EXAMPLE helpline (placeholder)", "000 000 00 00", placeholder=True),
             SupportContact("EXAMPLE NGO (placeholder)", "example.invalid", placeholder=True),

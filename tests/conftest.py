@@ -37,6 +37,23 @@ TEST_SECRETS = {
 POSTGRES_URL = os.environ.get("KENES_TEST_DATABASE_URL", "")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the kk/ru catalogues if a .po is newer than its .mo (they are not committed)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (
+        Path(__file__).resolve().parent.parent.glob("portal/translations/*/LC_MESSAGES/*.po")
+    ):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with open(po_path, "rb") as po_file:
+            catalog = read_po(po_file)
+        with open(mo_path, "wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
 def pytest_report_header() -> str:
     return f"kenes database: {'PostgreSQL' if POSTGRES_URL else 'SQLite'}"
 
@@ -110,6 +127,34 @@ def app(database_url: str, tmp_path: Path, clock: MovableClock):
 @pytest.fixture
 def csrf_app(database_url: str, tmp_path: Path, clock: MovableClock):
     yield from _make_app({**_app_config(database_url, tmp_path, clock), "WTF_CSRF_ENABLED": True})
+
+
+@pytest.fixture
+def app_factory(database_url: str, tmp_path: Path, clock: MovableClock):
+    """Build apps with other settings (production, development…) on the test database.
+
+    `app_factory(KENES_ENV="production")` returns a new app; each is cleaned up after the test.
+    """
+    made = []
+
+    def make(**overrides: object):
+        config = {**_app_config(database_url, tmp_path, clock), "WTF_CSRF_ENABLED": False}
+        config.update(overrides)
+        if overrides.get("KENES_ENV", "testing") != "testing":
+            config.pop("KENES_TEST_CLOCK_FILE")
+        app = create_app(config)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if made:
+        engine = make_engine(database_url)
+        empty_all_tables(engine)
+        engine.dispose()
 
 
 @pytest.fixture

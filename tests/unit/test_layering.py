@@ -1,0 +1,48 @@
+"""The one direction of the house: `consultations` never imports Flask, Werkzeug or `portal`."""
+
+import ast
+from pathlib import Path
+
+import consultations
+
+FORBIDDEN = ("flask", "flask_", "werkzeug", "portal")
+DOMAIN = Path(consultations.__file__).parent
+
+
+def _imported_modules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__":
+            names.extend(a.value for a in node.args if isinstance(a, ast.Constant))
+    return names
+
+
+def _forbidden(module: str) -> bool:
+    top = module.split(".")[0]
+    return top in ("flask", "werkzeug", "portal") or top.startswith("flask_")
+
+
+def test_domain_imports_nothing_of_the_website():
+    offences = [
+        f"{path.relative_to(DOMAIN.parent)} imports {module}"
+        for path in sorted(DOMAIN.rglob("*.py"))
+        for module in _imported_modules(path)
+        if _forbidden(module)
+    ]
+    assert offences == []
+
+
+def test_the_check_catches_an_offence(tmp_path):
+    offender = tmp_path / "offender.py"
+    offender.write_text(
+        "import flask_login\nfrom werkzeug import Request\nfrom portal.app import x\n"
+        "import sqlalchemy\n",
+        encoding="utf-8",
+    )
+    found = [m for m in _imported_modules(offender) if _forbidden(m)]
+    assert found == ["flask_login", "werkzeug", "portal.app"]
