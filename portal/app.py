@@ -32,6 +32,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     environ = {**os.environ, **{k: v for k, v in test_config.items() if k.startswith("KENES_")}}
     settings = load_settings(environ, PROJECT_ROOT / "instance")
 
+    # The instance folder holds the SQLite database and development secrets: owner only.
+    settings.instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),

@@ -124,7 +124,7 @@ def _development_secrets(instance_path: Path) -> dict[str, str]:
         return stored
     for name in wanted:
         stored.setdefault(name, secrets.token_hex(32))
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Create with 0600 from the start, so the secrets are never readable by others even briefly.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -168,6 +168,15 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+STATIC_FOLDER = Path(__file__).resolve().parent.parent / "static"
+
+
+def _refuse_inside_static(name: str, path: Path) -> None:
+    """The database and the index must never be where the web server serves files from."""
+    if path.resolve().is_relative_to(STATIC_FOLDER):
+        raise ConfigError(f"{name} points inside static/, which is served to anyone")
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, instance_path: Path | None = None
 ) -> Settings:
@@ -201,6 +210,11 @@ def load_settings(
     if default_locale not in ("kk", "ru", "en"):
         raise ConfigError("KENES_DEFAULT_LOCALE must be kk, ru or en")
 
+    search_dir = Path(environ.get("KENES_SEARCH_DIR") or instance / "search").resolve()
+    _refuse_inside_static("KENES_SEARCH_DIR", search_dir)
+    if database_url.startswith("sqlite:///"):
+        _refuse_inside_static("KENES_DATABASE_URL", Path(database_url[len("sqlite:///") :]))
+
     clock_file = environ.get("KENES_TEST_CLOCK_FILE") if env == "testing" else None
 
     return Settings(
@@ -209,7 +223,7 @@ def load_settings(
         secret_key_fallbacks=fallbacks,
         ballot_secret=ballot_secret,
         database_url=database_url,
-        search_dir=Path(environ.get("KENES_SEARCH_DIR") or instance / "search").resolve(),
+        search_dir=search_dir,
         retention_days=_positive_int(environ, "KENES_RETENTION_DAYS", 30),
         support_contacts=_support_contacts(environ.get("KENES_SUPPORT_CONTACTS", ""), env),
         quick_exit_url=quick_exit_url,

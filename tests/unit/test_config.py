@@ -138,3 +138,15 @@ def test_testing_clock_exists_only_in_testing(tmp_path):
         }
     )
     assert str(testing.test_clock_file) == clock
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("KENES_SEARCH_DIR", "static/search"), ("KENES_DATABASE_URL", "sqlite:///static/k.db")],
+)
+def test_database_and_index_stay_out_of_static(tmp_path, name, value):
+    from portal.config import STATIC_FOLDER
+
+    value = value.replace("static", str(STATIC_FOLDER))
+    with pytest.raises(ConfigError, match=name):
+        load_settings(production(**{name: value}), tmp_path)

@@ -189,3 +189,21 @@ def test_development_safety_page_marks_its_placeholders(app_factory):
     )
     assert "Placeholder for the demonstration — not a real service:" in body
     assert 'class="placeholder"' in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/instance/kenes.db",
+        "/static/../instance/secrets.json",
+        "/static/..%2finstance/kenes.db",
+        "/static/%2e%2e/instance/secrets.json",
+        "/migrations/env.py",
+        "/.git/config",
+    ],
+)
+def test_no_route_serves_the_database_or_secrets(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"KENES_SECRET_KEY" not in response.data
+    assert b"SQLite format" not in response.data
