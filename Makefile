@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 translations-compile: $(VENV)/.installed ## Compile the kk/ru catalogues (.mo files are not committed)
-	@$(BIN)/pybabel compile -d portal/translations -q
+	@$(BIN)/pybabel compile -d portal/translations --statistics
 
 run: export KENES_ENV ?= development
 run: $(VENV)/.installed translations-compile ## Serve the site on http://127.0.0.1:8000 (SQLite, demo data)
