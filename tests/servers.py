@@ -36,7 +36,15 @@ class LiveServer:
 
     @property
     def clock_file(self) -> Path:
+        """Write a number of seconds here to move the server's clock (portal/clock.py)."""
         return self.directory / "clock-offset"
+
+    @property
+    def origin(self) -> str:
+        return self.url
+
+    def at(self, path: str) -> str:
+        return self.url + path
 
 
 def free_port() -> int:
@@ -47,8 +55,9 @@ def free_port() -> int:
 
 def server_env(directory: Path, **extra: str) -> dict[str, str]:
     """The environment of a testing app on its own SQLite database in `directory`."""
-    env = {
-        **os.environ,
+    # Nothing of the developer's own KENES_*/FLASK_* settings leaks into the server under test.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KENES_", "FLASK_"))}
+    env |= {
         "KENES_ENV": "testing",
         "KENES_DATABASE_URL": f"sqlite:///{directory / 'kenes.db'}",
         "KENES_INSTANCE_PATH": str(directory / "instance"),
@@ -58,25 +67,41 @@ def server_env(directory: Path, **extra: str) -> dict[str, str]:
         "KENES_ACCESS_LOG": str(directory / "access.log"),
         "KENES_ERROR_LOG": str(directory / "error.log"),
         "KENES_WORKERS": "2",
+        "PYTHONDONTWRITEBYTECODE": "1",
         **TEST_SECRETS,
         **extra,
     }
-    env.pop("KENES_TEST_DATABASE_URL", None)
     return env
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+# Never through a proxy from the environment: the servers are on loopback.
+_LOCAL_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+def _wait_until_healthy(
+    url: str, process: subprocess.Popen, output: Path, timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
+            raise RuntimeError(f"server exited with {process.returncode}:\n{_tail(output)}")
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+            with _LOCAL_OPENER.open(f"{url}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError as error:
+            error.close()
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise RuntimeError(f"server at {url} did not become healthy in {timeout} s")
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not become healthy in {timeout} s:\n{_tail(output)}")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -106,11 +131,16 @@ def _serve(directory: Path, command: list[str], output_name: str, **extra: str):
     command = [arg.replace("{port}", str(port)) for arg in command]
     with open(directory / output_name, "wb") as output:
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(url, process)
+            _wait_until_healthy(url, process, directory / output_name)
             yield LiveServer(url, directory, env)
         finally:
             _stop(process)
