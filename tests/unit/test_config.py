@@ -150,3 +150,18 @@ def test_database_and_index_stay_out_of_static(tmp_path, name, value):
     value = value.replace("static", str(STATIC_FOLDER))
     with pytest.raises(ConfigError, match=name):
         load_settings(production(**{name: value}), tmp_path)
+
+
+def test_the_testing_clock_moves_and_the_real_one_does_not(tmp_path):
+    from datetime import timedelta
+
+    from consultations.clock import SystemClock
+    from portal.clock import MovableClock, make_clock
+
+    clock = make_clock(tmp_path / "offset")
+    assert isinstance(clock, MovableClock)
+    before = clock.now()
+    clock.advance(timedelta(hours=13))
+    moved = clock.now() - before
+    assert timedelta(hours=13) <= moved < timedelta(hours=13, minutes=1)
+    assert isinstance(make_clock(None), SystemClock)

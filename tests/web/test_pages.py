@@ -204,3 +204,27 @@ def test_no_route_serves_the_database_or_secrets(client, url):
     assert response.status_code == 404
     assert b"KENES_SECRET_KEY" not in response.data
     assert b"SQLite format" not in response.data
+
+
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500])
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_every_error_page_is_in_the_base_layout_and_language(app, locale, code):
+    from flask import abort
+
+    from portal.web.errors import MESSAGES
+
+    app.add_url_rule(f"/fail-{code}", f"fail_{code}", lambda: abort(code))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    client.get(f"/lang/{locale}?next=/")
+    response = client.get(f"/fail-{code}")
+    body = response.get_data(as_text=True)
+    assert response.status_code == code
+    assert f'<html lang="{locale}"' in body
+    assert 'class="quick-exit' in body
+    assert "Traceback" not in body
+    title = str(MESSAGES[code][0])
+    if locale == "en":
+        assert title in body
+    else:
+        assert title not in body  # translated, not the English source
