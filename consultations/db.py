@@ -4,8 +4,11 @@ A naming convention gives every constraint and index a stable, predictable name,
 revisions can drop or alter them by name on both SQLite (batch mode) and PostgreSQL.
 """
 
-from sqlalchemy import MetaData
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,3 +23,26 @@ class Base(DeclarativeBase):
     """Base of all models; its metadata is what Alembic compares the database against."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time, always timezone-aware UTC in Python, on SQLite as on PostgreSQL.
+
+    SQLite keeps no time zone and hands back naive datetimes; comparing those with aware ones
+    raises. Every time column in Kenes uses this type, so no code has to remember.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: Kenes stores aware UTC times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

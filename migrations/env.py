@@ -10,6 +10,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from consultations.db import UtcDateTime
 from portal.schema import metadata
 from portal.security.privacy import install_log_filter
 
@@ -23,6 +24,14 @@ logger = logging.getLogger("alembic.env")
 
 def _engine():
     return current_app.extensions["migrate"].db.engine
+
+
+def _render_item(type_, obj, autogen_context):
+    """Revisions spell our UtcDateTime as what it is in the database, so they never import
+    application code (which may change after the revision is written)."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _skip_empty_autogenerate(context_, revision, directives):
@@ -47,7 +56,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
-    configure_args.update(compare_type=True, render_as_batch=True)
+    configure_args.update(compare_type=True, render_as_batch=True, render_item=_render_item)
     with _engine().connect() as connection:
         context.configure(connection=connection, target_metadata=metadata, **configure_args)
         with context.begin_transaction():

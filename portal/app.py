@@ -9,13 +9,16 @@ from typing import Any
 
 from flask import Flask, request, session
 from flask.logging import default_handler
+from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined
 
+from portal.accounts import sessions
 from portal.clock import make_clock
 from portal.config import Settings, load_settings
 from portal.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
 from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
-from portal.security import fingerprint, headers, privacy
+from portal.security import fingerprint, headers, passwords, privacy
+from portal.security.passwords import Passphrases
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages under these prefixes are for signed-in people (or lead there): never cached.
@@ -94,13 +97,17 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     # Flask-Login's session protection hashes the client's address and agent into the session:
-    # Kenes never stores either, and its own server-side sessions (issue 3) replace it.
+    # Kenes never stores either, and its own server-side sessions replace it. login_user() is
+    # never called; the request loader reads our session token.
     login_manager.session_protection = None
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.request_loader(sessions.load_signed_in)
 
-    @login_manager.request_loader
-    def _load_member(_request: Any) -> None:
-        # Issue 3 reads the server-side session token here. Until then nobody is signed in.
-        return None
+    # argon2id: the real cost everywhere but in tests, where hashing is made cheap on purpose.
+    app.extensions["kenes.passphrases"] = Passphrases(
+        passwords.TESTING if settings.env == "testing" else passwords.PRODUCTION
+    )
 
     with app.app_context():
         configure_sqlite(db.engine)
@@ -119,9 +126,14 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.web import public
+    from portal.accounts import account, guard, views
+    from portal.web import public, staff
 
+    guard.register(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(staff.bp)
 
 
 def _register_error_pages(app: Flask) -> None:

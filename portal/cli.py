@@ -19,11 +19,107 @@ def demo_seed(if_empty: bool) -> None:
     if settings.env != "development":
         raise click.ClickException("demo seed runs only with KENES_ENV=development")
     from portal import demo as demo_content
+    from portal.accounts import sessions
 
-    seeded = demo_content.seed(db.session, only_if_empty=if_empty)
+    lines = demo_content.seed(db.session, only_if_empty=if_empty, now=sessions.now())
     db.session.commit()
-    click.echo(seeded)
+    for line in lines:
+        click.echo(line)
+
+
+invites_cli = AppGroup("invites", help="Invitation codes.")
+users_cli = AppGroup("users", help="Staff accounts and reset codes.")
+
+
+@invites_cli.command("create")
+@click.option("--role", type=click.Choice(["member", "staff"]), default="member")
+@click.option("--count", type=click.IntRange(1, 100), default=1)
+@click.option("--days", type=click.IntRange(1, 90), default=14)
+def invites_create(role: str, count: int, days: int) -> None:
+    """Print new invitation codes, one per line (each works once)."""
+    from consultations.models import Role
+    from portal.accounts import credentials, sessions
+
+    issued = credentials.issue_invites(
+        db.session, role=Role(role), count=count, days=days, issued_by=None, now=sessions.now()
+    )
+    db.session.commit()
+    for item in issued:
+        click.echo(item.code)
+
+
+@users_cli.command("create-staff")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="An admin can disable accounts and change roles.")
+def users_create_staff(name: str, admin: bool) -> None:
+    """Create a staff account; it must enrol two-factor sign-in before anything else.
+
+    The passphrase is read from a prompt (or standard input), never from an argument, which
+    would stay in the shell history and the process list.
+    """
+    from flask_babel import force_locale
+
+    from consultations.errors import PseudonymTaken
+    from consultations.models import Role
+    from consultations.pseudonyms import PseudonymError
+    from portal.accounts import credentials, sessions
+    from portal.accounts.models import Credential
+    from portal.security import tokens
+
+    passphrase = click.prompt("Passphrase (not shown)", hide_input=True, confirmation_prompt=True)
+    try:
+        credentials.check_passphrase(passphrase, name)
+        from consultations.services import members
+
+        member = members.register(
+            db.session,
+            pseudonym=name,
+            role=Role.ADMIN if admin else Role.STAFF,
+            locale="en",
+            ballot_token=tokens.new_ballot_token(),
+            today=sessions.now().date(),
+        )
+    except (PseudonymError, PseudonymTaken, credentials.AccountError) as error:
+        with force_locale("en"):
+            raise click.ClickException(_cli_message(error)) from None
+    db.session.add(
+        Credential(member_id=member.id, passphrase_hash=credentials.passphrases().hash(passphrase))
+    )
+    db.session.commit()
+    click.echo(
+        f"Created {'admin' if admin else 'staff'} account {member.pseudonym!r}. "
+        "It must enrol two-factor sign-in at its first sign-in."
+    )
+
+
+def _cli_message(error: Exception) -> str:
+    from consultations.errors import PseudonymTaken
+    from consultations.pseudonyms import PseudonymError
+    from portal.accounts.messages import account_message, pseudonym_message
+
+    if isinstance(error, PseudonymError):
+        return pseudonym_message(error)
+    if isinstance(error, PseudonymTaken):
+        return account_message("pseudonym_taken")
+    return account_message(getattr(error, "code", ""))
+
+
+@users_cli.command("reset-code")
+@click.argument("name")
+def users_reset_code(name: str) -> None:
+    """Print a one-time reset code for NAME (valid 24 hours; hand it over in person)."""
+    from consultations.services import members
+    from portal.accounts import credentials, sessions
+
+    member = members.find_by_pseudonym(db.session, name)
+    if member is None:
+        raise click.ClickException("no account has that name")
+    code = credentials.issue_reset_code(db.session, member, actor=None, now=sessions.now())
+    db.session.commit()
+    click.echo(code)
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(demo)
+    app.cli.add_command(invites_cli)
+    app.cli.add_command(users_cli)

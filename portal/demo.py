@@ -1,16 +1,57 @@
 """Demonstration content for `flask demo seed` — development databases only.
 
-Each issue adds what its features need to be tried by hand: members and staff with known
-demo passphrases, a consultation, a decision, published records. The shell (issue 2) has no
-content of its own yet; this reports what it did so `make run` can say so.
+Accounts with known demo passphrases (printed, never for production: the command refuses to
+run unless KENES_ENV=development), and invitation codes to try joining. Later issues add
+consultations, decisions and published records.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from consultations.models import Member, Role
+from consultations.services import members
+from portal.accounts import credentials
+from portal.accounts.models import Credential
+from portal.security import tokens
 
-def seed(session: Session, *, only_if_empty: bool) -> str:
-    """Add the demo content; return a line saying what was done."""
-    del session, only_if_empty  # used as content arrives with the next issues
-    return "Demo content: nothing to add yet (the shell has no members or consultations)."
+DEMO_PASSPHRASE = "demo only quiet river morning"  # noqa: S105 — printed demo value, development only
+DEMO_ACCOUNTS = (
+    ("Demo Admin", Role.ADMIN, "en"),
+    ("Тыныш Өзен", Role.MEMBER, "kk"),
+    ("Тихая Река", Role.MEMBER, "ru"),
+)
+
+
+def seed(session: Session, *, only_if_empty: bool, now: datetime) -> list[str]:
+    """Add the demo content; return lines saying what was done."""
+    if only_if_empty and session.scalar(select(func.count()).select_from(Member)):
+        return ["Demo content: the database has accounts already; nothing added."]
+    lines = [f"Demo accounts (passphrase for each: {DEMO_PASSPHRASE!r}):"]
+    for pseudonym, role, locale in DEMO_ACCOUNTS:
+        if members.find_by_pseudonym(session, pseudonym) is not None:
+            continue
+        member = members.register(
+            session,
+            pseudonym=pseudonym,
+            role=role,
+            locale=locale,
+            ballot_token=tokens.new_ballot_token(),
+            today=now.date(),
+        )
+        session.add(
+            Credential(
+                member_id=member.id, passphrase_hash=credentials.passphrases().hash(DEMO_PASSPHRASE)
+            )
+        )
+        note = " — must enrol two-factor sign-in first" if member.is_staff else ""
+        lines.append(f"  {pseudonym} ({role}){note}")
+    issued = credentials.issue_invites(
+        session, role=Role.MEMBER, count=2, days=14, issued_by=None, now=now
+    )
+    lines.append("Invitation codes to try joining: " + ", ".join(item.code for item in issued))
+    session.flush()
+    return lines

@@ -6,7 +6,9 @@ tests read `metadata` from here, so no model can be forgotten by one and not the
 """
 
 import consultations.models  # noqa: F401 — registers the domain's models
+import portal.security.throttle  # noqa: F401 — registers LoginThrottle
 from consultations.db import Base
+from portal.accounts import models as account_models  # noqa: F401 — credentials, sessions…
 from portal.security import fingerprint  # noqa: F401 — registers SecretFingerprint
 
 metadata = Base.metadata

@@ -99,7 +99,10 @@ child_gone_within() {
 cleanup() {
     local rc=$?
     set +e
-    trap - EXIT INT TERM
+    # A second Ctrl-C (or TERM) must not abort the cleanup half-way and leave
+    # a server running; every step below is bounded by a timeout.
+    trap - EXIT
+    trap '' INT TERM
     # If we are leaving while the command still runs (signal), stop it first
     # so it does not keep using a database that is about to disappear.
     if [[ -n "$child" ]] && kill -0 "$child" 2>/dev/null; then

@@ -40,6 +40,10 @@ BASELINE_HEADERS = {
 
 HSTS = "max-age=63072000; includeSubDomains"
 
+# Sent on sign-out, quick exit and account deletion: the browser forgets this site's cache,
+# cookies and storage, so a phone searched afterwards holds nothing of the session.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
 # Private pages must not stay in a phone's cache or be shown again by the back button.
 NO_STORE = "no-store"
 # Anonymous public pages carry no session and no token, so they may be cached; they differ by

@@ -12,14 +12,15 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal.accounts import sessions
 from portal.extensions import db
 from portal.i18n import LANGUAGE_COOKIE, LOCALES, is_local_path
+from portal.security.headers import CLEAR_SITE_DATA
 
 bp = Blueprint("public", __name__)
 
@@ -86,11 +87,12 @@ def healthz() -> Response:
 @bp.post("/quick-exit")
 def quick_exit() -> Response:
     """End the session and leave: the script's beacon gets 204, a plain form post a redirect."""
-    session.clear()
+    sessions.end_current()
+    db.session.commit()
     if request.form.get("beacon") == "1":
         response = make_response("", 204)
     else:
         response = redirect(current_app.config["KENES"].quick_exit_url, code=303)
-    # Ask the browser to forget this site's cookies and storage too.
-    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    # Ask the browser to forget this site's cache, cookies and storage too.
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response

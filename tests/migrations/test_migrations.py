@@ -33,7 +33,33 @@ def _sqlite_master(engine) -> dict[str, str]:
                 "AND name NOT IN ('alembic_version', 'sqlite_sequence')"
             )
         ).all()
-    return {name: re.sub(r"\s+", " ", sql).strip() for name, sql in rows}
+    return {name: _canonical_ddl(sql) for name, sql in rows}
+
+
+def _canonical_ddl(sql: str) -> str:
+    """The CREATE statement with whitespace folded and its column and constraint clauses in a
+    stable order: the order Alembic and create_all list constraints in is not a difference.
+    Anything after the closing parenthesis (WITHOUT ROWID, STRICT) is kept as is."""
+    sql = re.sub(r"\s+", " ", sql).strip()
+    if "(" not in sql:
+        return sql
+    head, rest = sql.split("(", 1)
+    depth, clauses, current, tail = 0, [], "", ""
+    for index, char in enumerate(rest):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                tail = rest[index + 1 :].strip()
+                break
+            depth -= 1
+        if char == "," and depth == 0:
+            clauses.append(current.strip())
+            current = ""
+        else:
+            current += char
+    clauses.append(current.strip())
+    return f"{head.strip()} ({', '.join(sorted(clauses))}) {tail}".strip()
 
 
 def test_upgrade_to_head_gives_exactly_the_models_schema(empty_database_url, tmp_path):

@@ -6,8 +6,10 @@ import hashlib
 import pytest
 from flask import render_template_string, request
 
+from consultations.models import Role
 from portal.extensions import db
-from tests.routes import routes_for
+from tests.factories import make_member, sign_in
+from tests.routes import example_url, routes_for
 
 pytestmark = pytest.mark.postgres
 
@@ -43,8 +45,22 @@ def test_there_are_posts_to_check():
 
 @pytest.mark.parametrize("route", POSTS, ids=lambda r: r.endpoint)
 def test_post_without_token_is_refused_and_changes_nothing(csrf_app, csrf_client, route):
+    url = example_url(csrf_app, route)
     before = database_digest(csrf_app)
-    response = csrf_client.post(route.url, data=route.data)
+    response = csrf_client.post(url, data=route.data)
+    assert response.status_code == 400
+    assert database_digest(csrf_app) == before
+
+
+@pytest.mark.parametrize("route", POSTS, ids=lambda r: r.endpoint)
+def test_signed_in_admin_post_without_token_is_refused(csrf_app, clock, route):
+    """The same with a session that could do anything: an admin's."""
+    client = csrf_app.test_client()
+    admin = make_member(csrf_app, "Admin One", role=Role.ADMIN, two_factor=True)
+    sign_in(client, admin, clock)
+    url = example_url(csrf_app, route)
+    before = database_digest(csrf_app)
+    response = client.post(url, data=route.data)
     assert response.status_code == 400
     assert database_digest(csrf_app) == before
 
@@ -54,8 +70,9 @@ def test_post_with_a_foreign_token_is_refused(csrf_app, csrf_client, route):
     other = csrf_app.test_client()
     foreign = _token(other)
     _token(csrf_client)
+    url = example_url(csrf_app, route)
     before = database_digest(csrf_app)
-    response = csrf_client.post(route.url, data={**route.data, "csrf_token": foreign})
+    response = csrf_client.post(url, data={**route.data, "csrf_token": foreign})
     assert response.status_code == 400
     assert database_digest(csrf_app) == before
 
@@ -65,7 +82,7 @@ def test_post_with_the_right_token_passes(csrf_client):
     response = csrf_client.post("/quick-exit", data={"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["Location"] == "https://neutral.example/"
-    assert response.headers["Clear-Site-Data"] == '"cookies", "storage"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
 
 
 def test_quick_exit_beacon_ends_the_session(csrf_client):

@@ -1,0 +1,36 @@
+"""Fresh confirmation for sensitive actions (checklist 20).
+
+A sensitive form (`ConfirmForm` and its children) asks for the current passphrase unless the
+member typed it in this session within the last five minutes; a right one opens the window.
+"""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from portal.accounts import credentials, sessions
+from portal.accounts.forms import ConfirmForm
+from portal.accounts.messages import account_message
+from portal.extensions import db
+
+
+def needs_confirmation() -> bool:
+    return not current_user.state.is_fresh(sessions.now())
+
+
+def confirmed(form: ConfirmForm, *, always: bool = False) -> bool:
+    """True when the session is fresh or the form carries the right passphrase.
+
+    `always`: the passphrase is asked whatever the session's age (deleting the account).
+    """
+    if not always and not needs_confirmation():
+        return True
+    typed = form.current_passphrase.data or ""
+    if not typed:
+        form.current_passphrase.errors.append(account_message("confirm_needed"))
+        return False
+    if not credentials.verify_passphrase(db.session, current_user.member, typed):
+        form.current_passphrase.errors.append(account_message("confirm_failed"))
+        return False
+    sessions.confirm_passphrase(current_user.state)
+    return True

@@ -1,0 +1,189 @@
+"""Staff pages (`/staff/…`): invites and the people who have accounts.
+
+Staff issue invites and reset codes; admins also disable, enable and change roles. Each such
+action writes an audit line. Staff never see or set a passphrase.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from consultations.errors import NotAllowed
+from consultations.models import Member, Role
+from consultations.services import audit, members
+from portal.accounts import credentials, sessions
+from portal.accounts.confirm import confirmed, needs_confirmation
+from portal.accounts.forms import AccountActionForm, ConfirmForm, InviteForm, RoleForm
+from portal.accounts.messages import account_message
+from portal.accounts.models import Invite
+from portal.extensions import db
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+@login_required
+def _staff_only() -> None:
+    # Anyone else gets a 404: the staff area does not admit that it exists (checklist 24).
+    if not current_user.is_staff:
+        abort(404)
+
+
+def admin_only(view):  # type: ignore[no-untyped-def]
+    @wraps(view)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _target(member_id: int) -> Member:
+    member = members.get(db.session, member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.get("")
+def index() -> Response:
+    return redirect(url_for(".invites"), code=303)
+
+
+@bp.get("/invites")
+def invites() -> str:
+    return _invites_page(InviteForm())
+
+
+def _invites_page(form: InviteForm, status: int = 200):  # type: ignore[no-untyped-def]
+    now = sessions.now()
+    rows = db.session.scalars(select(Invite).order_by(Invite.created_at.desc()).limit(200))
+    listed = [(invite, credentials.invite_status(invite, now)) for invite in rows]
+    return render_template("staff/invites.html", form=form, invites=listed), status
+
+
+@bp.post("/invites")
+def create_invites() -> str | tuple[str, int]:
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _invites_page(form, 400)
+    issued = credentials.issue_invites(
+        db.session,
+        role=Role(form.role.data),
+        count=int(form.count.data),
+        days=int(form.days.data),
+        issued_by=current_user.member,
+        now=sessions.now(),
+    )
+    db.session.commit()
+    # The codes exist only in this response: print or copy them now.
+    return render_template(
+        "staff/invite_slips.html", issued=issued, site=request.host_url.rstrip("/")
+    )
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+def revoke_invite(invite_id: int) -> Response:
+    invite = db.session.get(Invite, invite_id) or abort(404)
+    try:
+        credentials.revoke_invite(db.session, invite, actor=current_user.member, now=sessions.now())
+    except credentials.AccountError as error:
+        flash(account_message(error.code), "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation is revoked."), "success")
+    return redirect(url_for(".invites"), code=303)
+
+
+@bp.get("/members")
+def member_list() -> str:
+    return _members_page(RoleForm())
+
+
+def _members_page(form: ConfirmForm, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "staff/members.html",
+        people=members.staff_and_members(db.session),
+        form=form,
+        needs_confirmation=needs_confirmation(),
+    ), status
+
+
+@bp.post("/members/<int:member_id>/reset-code")
+def reset_code(member_id: int) -> str:
+    member = _target(member_id)
+    # A reset turns two-factor off: only an admin may do that to a staff or admin account.
+    if member.is_staff and not current_user.is_admin:
+        abort(404)
+    code = credentials.issue_reset_code(
+        db.session, member, actor=current_user.member, now=sessions.now()
+    )
+    db.session.commit()
+    return render_template("staff/reset_code.html", person=member, code=code)
+
+
+@bp.post("/members/<int:member_id>/disable")
+@admin_only
+def disable(member_id: int):  # type: ignore[no-untyped-def]
+    return _set_disabled(_target(member_id), True)
+
+
+@bp.post("/members/<int:member_id>/enable")
+@admin_only
+def enable(member_id: int):  # type: ignore[no-untyped-def]
+    return _set_disabled(_target(member_id), False)
+
+
+def _set_disabled(member: Member, disabled: bool):  # type: ignore[no-untyped-def]
+    form = AccountActionForm()
+    if not (form.validate_on_submit() and confirmed(form)):
+        return _members_page(form, 400)
+    try:
+        members.set_disabled(db.session, member, disabled)
+    except NotAllowed:
+        flash(account_message("not_allowed"), "error")
+        return redirect(url_for(".member_list"), code=303)
+    if disabled:
+        sessions.end_all(member.id, except_current=False)
+    audit.record(
+        db.session,
+        actor=current_user.member,
+        action="member.disable" if disabled else "member.enable",
+        target=f"member:{member.id}",
+        now=sessions.now(),
+    )
+    db.session.commit()
+    flash(_("The account is disabled.") if disabled else _("The account is enabled."), "success")
+    return redirect(url_for(".member_list"), code=303)
+
+
+@bp.post("/members/<int:member_id>/role")
+@admin_only
+def change_role(member_id: int):  # type: ignore[no-untyped-def]
+    member = _target(member_id)
+    form = RoleForm()
+    if not (form.validate_on_submit() and confirmed(form)):
+        return _members_page(form, 400)
+    try:
+        members.set_role(db.session, member, Role(form.role.data))
+    except NotAllowed:
+        flash(account_message("not_allowed"), "error")
+        return redirect(url_for(".member_list"), code=303)
+    # A change of power ends the account's sessions: it signs in again under the new role.
+    sessions.end_all(member.id, except_current=member.id == current_user.member.id)
+    audit.record(
+        db.session,
+        actor=current_user.member,
+        action=f"member.role.{form.role.data}",
+        target=f"member:{member.id}",
+        now=sessions.now(),
+    )
+    db.session.commit()
+    flash(_("The role is changed."), "success")
+    return redirect(url_for(".member_list"), code=303)
