@@ -119,7 +119,39 @@ def users_reset_code(name: str) -> None:
     click.echo(code)
 
 
+retention_cli = AppGroup("retention", help="Removing what is no longer needed.")
+
+
+@retention_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would go, and keep it.")
+def retention_purge(dry_run: bool) -> None:
+    """Delete expired sessions, spent throttle entries and expired reset codes."""
+    from sqlalchemy import delete
+
+    from portal.accounts import sessions
+    from portal.accounts.models import ResetCode
+    from portal.security import throttle
+
+    now = sessions.now()
+    counts = {
+        "sessions": sessions.purge_expired(now),
+        "throttle entries": throttle.purge(db.session, now),
+        "reset codes": db.session.execute(
+            delete(ResetCode).where(ResetCode.expires_at <= now)
+        ).rowcount
+        or 0,
+    }
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would be removed" if dry_run else "removed"
+    for what, count in counts.items():
+        click.echo(f"{what}: {count} {verb}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(invites_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(retention_cli)

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.security import tokens, totp
 
 PASSPHRASE = "lantern orchard pebble meadow whistle"
+NEW_PASSPHRASE_FOR_TESTS = "copper lantern drifting willow seven"
 
 
 @dataclass

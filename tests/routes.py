@@ -149,6 +149,20 @@ ROUTES: tuple[Route, ...] = (
             disabled=302,
         ),
     ),
+    Route(
+        "account.start_two_factor",
+        "POST",
+        "/account/two-factor/start",
+        expect(
+            anonymous=302,
+            pending=303,
+            member=303,
+            staff_unenrolled=303,
+            staff=303,
+            admin=303,
+            disabled=302,
+        ),
+    ),
     Route("account.disable_two_factor", "POST", "/account/two-factor/disable", ACCOUNT_DONE),
     Route(
         "account.recovery_codes",

@@ -146,9 +146,11 @@ def two_factor() -> Response | tuple[str, int]:
             ConfirmForm(),
             recovery_left=credentials.recovery_codes_left(db.session, member),
         )
+    secret = credentials.pending_secret(db.session, member)
+    if secret is None:
+        # Nothing is written on a GET: the secret is made by the "Set up" button (a POST).
+        return _page("account/two_factor_start.html", ConfirmForm())
     form = EnrolForm()
-    secret = credentials.start_enrolment(db.session, member)
-    db.session.commit()
     if form.validate_on_submit() and confirmed(form):
         try:
             codes = credentials.confirm_enrolment(
@@ -168,6 +170,15 @@ def two_factor() -> Response | tuple[str, int]:
         qr=totp.qr_svg(uri, label=_("QR code for your authenticator app")),
         secret=totp.format_secret(secret),
     )
+
+
+@bp.post("/two-factor/start")
+def start_two_factor() -> Response:
+    """Make the secret to enrol with (kept until a code from it is confirmed)."""
+    if not credentials.two_factor_enabled(db.session, _member()):
+        credentials.start_enrolment(db.session, _member())
+        db.session.commit()
+    return redirect(url_for(".two_factor"), code=303)
 
 
 @bp.post("/two-factor/disable")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from consultations import pseudonyms
 from consultations.models import Member, Role
-from consultations.services import audit, members
+from consultations.services import audit, member_data, members
 from portal.accounts.models import Credential, Invite, RecoveryCode, ResetCode
 from portal.security import throttle, tokens, totp
 from portal.security.passwords import Passphrases
@@ -244,6 +244,11 @@ def _use_recovery_code(session: Session, member: Member, code: str) -> bool:
     return True
 
 
+def pending_secret(session: Session, member: Member) -> str | None:
+    credential = session.get(Credential, member.id)
+    return credential.pending_totp_secret if credential is not None else None
+
+
 def start_enrolment(session: Session, member: Member) -> str:
     """A new secret to show; it becomes active only once a code from it is confirmed."""
     credential = session.get(Credential, member.id)
@@ -348,3 +353,18 @@ def redeem_reset_code(
     throttle.record_success(session, key)
     session.flush()
     return member
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _export_sign_in(session: Session, member: Member) -> dict[str, object]:
+    """What the member's export says of how they sign in: settings, never secrets."""
+    credential = session.get(Credential, member.id)
+    return {
+        "two_factor_enabled": bool(credential and credential.two_factor_enabled),
+        "recovery_codes_left": recovery_codes_left(session, member),
+    }
+
+
+member_data.register("sign_in", exporter=_export_sign_in)

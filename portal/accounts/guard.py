@@ -15,7 +15,7 @@ from portal.extensions import db
 ALWAYS_OPEN_BLUEPRINTS = frozenset({"public"})
 ALWAYS_OPEN_ENDPOINTS = frozenset({"static", "auth.logout"})
 PENDING_OPEN = ALWAYS_OPEN_ENDPOINTS | {"auth.two_factor"}
-UNENROLLED_STAFF_OPEN = ALWAYS_OPEN_ENDPOINTS | {"account.two_factor"}
+UNENROLLED_STAFF_OPEN = ALWAYS_OPEN_ENDPOINTS | {"account.two_factor", "account.start_two_factor"}
 
 
 def _open_to(allowed: frozenset[str]) -> bool:

@@ -358,6 +358,8 @@ def test_enrolment_needs_a_valid_code_and_shows_recovery_codes(app, client, cloc
 
     account = make_member(app)
     sign_in(client, account)
+    assert "Set up" in client.get("/account/two-factor").get_data(as_text=True)
+    assert client.post("/account/two-factor/start").status_code == 303
     page = client.get("/account/two-factor").get_data(as_text=True)
     assert "<svg" in page
     assert "data:" not in page

@@ -1,0 +1,114 @@
+"""The command line: invites, staff accounts, reset codes, retention, demo (issue 3)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from consultations.models import AuditEvent, Member
+from portal.accounts.models import AuthSession, Credential, Invite, ResetCode
+from portal.extensions import db
+from portal.security import tokens
+from tests.factories import make_member, sign_in
+
+pytestmark = pytest.mark.postgres
+
+STAFF_PASSPHRASE = "amber harbour quietly folding maps"
+
+
+def rows(app, model):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        found = list(db.session.scalars(select(model)))
+        db.session.remove()
+    return found
+
+
+def test_invites_create_prints_one_code_per_line(app, runner):
+    result = runner.invoke(
+        args=["invites", "create", "--count", "3", "--role", "staff", "--days", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    codes = result.output.split()
+    assert len(codes) == 3
+    for code in codes:
+        assert len(tokens.normalize_code(code)) == 20
+    invites = rows(app, Invite)
+    assert {invite.role for invite in invites} == {"staff"}
+    assert all(code not in {i.code_hash for i in invites} for code in codes)
+
+
+def test_create_staff_reads_the_passphrase_from_a_prompt(app, runner):
+    result = runner.invoke(
+        args=["users", "create-staff", "Staff Person", "--admin"],
+        input=f"{STAFF_PASSPHRASE}\n{STAFF_PASSPHRASE}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert STAFF_PASSPHRASE not in result.output
+    (member,) = rows(app, Member)
+    assert (member.pseudonym, member.role) == ("Staff Person", "admin")
+    (credential,) = rows(app, Credential)
+    assert credential.passphrase_hash.startswith("$argon2id$")
+
+
+def test_create_staff_takes_no_passphrase_argument(runner):
+    result = runner.invoke(args=["users", "create-staff", "Staff Person", "--passphrase", "x"])
+    assert result.exit_code != 0
+    assert "No such option" in result.output
+
+
+def test_create_staff_refuses_a_weak_passphrase_and_a_taken_name(app, runner):
+    weak = runner.invoke(
+        args=["users", "create-staff", "Staff Person"], input="password1234\npassword1234\n"
+    )
+    assert weak.exit_code != 0
+    assert rows(app, Member) == []
+    make_member(app, "Staff Person")
+    taken = runner.invoke(
+        args=["users", "create-staff", "Staff Persоn"],  # Cyrillic о
+        input=f"{STAFF_PASSPHRASE}\n{STAFF_PASSPHRASE}\n",
+    )
+    assert taken.exit_code != 0
+
+
+def test_reset_code_command_is_audited(app, runner):
+    member = make_member(app)
+    result = runner.invoke(args=["users", "reset-code", member.pseudonym])
+    assert result.exit_code == 0
+    assert len(tokens.normalize_code(result.output.strip())) == 20
+    assert len(rows(app, ResetCode)) == 1
+    (event,) = rows(app, AuditEvent)
+    assert (event.action, event.target, event.actor_id) == (
+        "member.reset_code",
+        f"member:{member.id}",
+        None,
+    )
+    assert runner.invoke(args=["users", "reset-code", "Nobody"]).exit_code != 0
+
+
+def test_retention_purge_removes_only_what_expired(app, client, runner, clock):
+    sign_in(client, make_member(app))
+    assert runner.invoke(args=["retention", "purge"]).output.startswith("sessions: 0")
+    clock.advance(timedelta(hours=13))
+    dry = runner.invoke(args=["retention", "purge", "--dry-run"])
+    assert "sessions: 1 would be removed" in dry.output
+    assert len(rows(app, AuthSession)) == 1
+    runner.invoke(args=["retention", "purge"])
+    assert rows(app, AuthSession) == []
+
+
+def test_demo_seed_refuses_outside_development(runner):
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code != 0
+    assert "KENES_ENV=development" in result.output
+
+
+def test_demo_seed_in_development(app_factory):
+    app = app_factory(KENES_ENV="development")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "Demo Admin" in result.output
+    again = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert "nothing added" in again.output
