@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
@@ -110,8 +111,18 @@ def _app_config(database_url: str, tmp_path: Path, clock: MovableClock) -> dict[
     }
 
 
+class EnglishClient(FlaskClient):
+    """A test client whose browser asks for English, so assertions can quote the source
+    strings; tests about languages set their own Accept-Language or cookie."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 def _make_app(config: dict[str, object]) -> Iterator:
     app = create_app(config)
+    app.test_client_class = EnglishClient
     yield app
     with app.app_context():
         db.session.remove()
@@ -143,6 +154,7 @@ def app_factory(database_url: str, tmp_path: Path, clock: MovableClock):
         if overrides.get("KENES_ENV", "testing") != "testing":
             config.pop("KENES_TEST_CLOCK_FILE")
         app = create_app(config)
+        app.test_client_class = EnglishClient
         made.append(app)
         return app
 

@@ -135,6 +135,7 @@ ROUTES: tuple[Route, ...] = (
             disabled=302,
         ),
     ),
+    # Without a secret being set up there is nothing to confirm: back to the page.
     Route(
         "account.two_factor",
         "POST",
@@ -142,8 +143,8 @@ ROUTES: tuple[Route, ...] = (
         expect(
             anonymous=302,
             pending=303,
-            member=400,
-            staff_unenrolled=400,
+            member=303,
+            staff_unenrolled=303,
             staff=200,
             admin=200,
             disabled=302,

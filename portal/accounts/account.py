@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -149,6 +149,8 @@ def two_factor() -> Response | tuple[str, int]:
     secret = credentials.pending_secret(db.session, member)
     if secret is None:
         # Nothing is written on a GET: the secret is made by the "Set up" button (a POST).
+        if request.method == "POST":
+            return redirect(url_for(".two_factor"), code=303)
         return _page("account/two_factor_start.html", ConfirmForm())
     form = EnrolForm()
     if form.validate_on_submit() and confirmed(form):

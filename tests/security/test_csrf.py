@@ -103,7 +103,7 @@ def _comment_form_app(csrf_app):
     @csrf_app.route("/test-comment", methods=["GET", "POST"])
     def test_comment():
         if request.method == "POST":
-            return "saved"
+            return "COMMENT-STORED"
         return render_template_string(
             '<form method="post"><input type="hidden" name="csrf_token" '
             'value="{{ csrf_token() }}"><textarea name="text"></textarea></form>'
@@ -120,7 +120,7 @@ def test_refused_form_shows_what_was_typed(csrf_app):
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "saved" not in body
+    assert "COMMENT-STORED" not in body
     # The text comes back escaped, inside a form that posts to the same place with a new token.
     assert "Мен бұл бөлімге келіспеймін" in body
     assert "&lt;b&gt;markup&lt;/b&gt; &amp; {{ 7*7 }}" in body
@@ -131,7 +131,7 @@ def test_refused_form_shows_what_was_typed(csrf_app):
 
     token = body.split('name="csrf_token" value="')[1].split('"')[0]
     again = client.post("/test-comment", data={"csrf_token": token, "text": LONG_COMMENT})
-    assert again.get_data(as_text=True) == "saved"
+    assert again.get_data(as_text=True) == "COMMENT-STORED"
 
 
 def test_rotated_secret_key_keeps_the_session_and_gives_back_the_form(csrf_app):
