@@ -163,10 +163,10 @@ def begin(member: Member, *, pending: bool, previous_visit_on: date | None) -> s
     return token
 
 
-def promote(state: SessionState, member: Member) -> None:
+def promote(member: Member, *, previous_visit_on: date | None) -> None:
     """The second factor is proven: replace the pending session with a full one (new token)."""
     end_current()
-    begin(member, pending=False, previous_visit_on=state.previous_visit_on)
+    begin(member, pending=False, previous_visit_on=previous_visit_on)
 
 
 def confirm_passphrase(state: SessionState) -> None:

@@ -89,16 +89,15 @@ def login() -> str | Response | tuple[str, int]:
             db.session.commit()
         else:
             member = result.member
-            previous = members.record_visit(db.session, member, sessions.now().date())
+            # The visit counts once the member is fully signed in, not at the passphrase alone.
+            previous = None
+            if not result.needs_second_factor:
+                previous = members.record_visit(db.session, member, sessions.now().date())
             sessions.begin(member, pending=result.needs_second_factor, previous_visit_on=previous)
             db.session.commit()
             if result.needs_second_factor:
-                return redirect(
-                    url_for(".two_factor", next=_next_url(""))
-                    if request.args.get("next")
-                    else url_for(".two_factor"),
-                    code=303,
-                )
+                # The page asked for survives the code page, if it is one of ours.
+                return redirect(url_for(".two_factor", next=_next_url("") or None), code=303)
             return redirect(_next_url(_home_for(member)), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form, error=error), status
@@ -118,7 +117,8 @@ def two_factor() -> str | Response | tuple[str, int]:
             form.code.errors.append(account_message(failure.code, failure.wait))
             db.session.commit()  # keep the throttle's count
         else:
-            sessions.promote(state, member)
+            previous = members.record_visit(db.session, member, sessions.now().date())
+            sessions.promote(member, previous_visit_on=previous)
             db.session.commit()
             return redirect(_next_url(_home_for(member)), code=303)
     status = 400 if form.is_submitted() else 200

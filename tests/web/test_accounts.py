@@ -612,3 +612,20 @@ def test_deletion_needs_the_passphrase_even_in_a_fresh_session(app, client):
     response = client.post("/account/delete", data={"comments": "erase", "understood": "y"})
     assert response.status_code == 400
     assert len(query(app, select(Member))) == 1
+
+
+def test_last_visit_is_a_date_moved_only_by_a_full_sign_in(app, clock):
+    account = make_member(app, two_factor=True)
+    joined_on = clock.now().date()
+    clock.advance(timedelta(days=3))
+    half = app.test_client()
+    sign_in_pending(half, account)
+    half.post("/auth/two-factor", data={"code": "000000"})  # the passphrase alone: no visit
+    (member,) = query(app, select(Member))
+    assert member.last_visit_on == joined_on
+    client = app.test_client()
+    sign_in(client, account, clock)
+    (member,) = query(app, select(Member))
+    assert member.last_visit_on == clock.now().date()
+    sessions = query(app, select(AuthSession).where(AuthSession.stage == "full"))
+    assert [row.previous_visit_on for row in sessions] == [joined_on]
