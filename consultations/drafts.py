@@ -52,7 +52,7 @@ def split(source: str) -> list[tuple[str | None, str, str]]:
     preamble = "\n".join(lines[:preamble_end]).strip()
     if preamble:
         parts.append((PREAMBLE_KEY, "", preamble))
-    for position, (start, end, text) in enumerate(headings):
+    for position, (_start, end, text) in enumerate(headings):
         following = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
         body = "\n".join(lines[end:following]).strip()
         explicit = _EXPLICIT_KEY.search(text)
