@@ -1,6 +1,38 @@
 """Domain models, one module per aggregate. Importing this package registers them all."""
 
 from consultations.models.audit import AuditEvent
+from consultations.models.comment import (
+    Comment,
+    CommentStatus,
+    Meeting,
+    Report,
+    ReportReason,
+    Stance,
+)
+from consultations.models.consultation import (
+    Consultation,
+    DocumentVersion,
+    Section,
+    SectionText,
+    Status,
+    VersionText,
+)
 from consultations.models.member import Member, Role
 
-__all__ = ["AuditEvent", "Member", "Role"]
+__all__ = [
+    "AuditEvent",
+    "Comment",
+    "CommentStatus",
+    "Consultation",
+    "DocumentVersion",
+    "Meeting",
+    "Member",
+    "Report",
+    "ReportReason",
+    "Role",
+    "Section",
+    "SectionText",
+    "Stance",
+    "Status",
+    "VersionText",
+]

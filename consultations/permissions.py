@@ -1,0 +1,77 @@
+"""Who may do what: predicates used by views and templates alike, so a button is never shown
+for an action the server refuses (STYLE: permissions). `member` is None for an anonymous
+visitor. Objects a role may not see answer 404 in the views (checklist 24).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from consultations.models import Comment, CommentStatus, Consultation, Member, Status
+
+
+def is_staff(member: Member | None) -> bool:
+    return member is not None and member.is_staff and not member.disabled
+
+
+def can_view(member: Member | None, consultation: Consultation, now: datetime) -> bool:
+    """Members see published consultations (upcoming, open, closed); staff see drafts too."""
+    if member is None or member.disabled:
+        return False
+    if is_staff(member):
+        return True
+    return consultation.status(now) != Status.DRAFT
+
+
+def can_comment(member: Member | None, consultation: Consultation, now: datetime) -> bool:
+    """Members comment while a consultation is open; staff moderate rather than take part."""
+    return (
+        member is not None
+        and not member.disabled
+        and not member.is_staff
+        and consultation.status(now) == Status.OPEN
+    )
+
+
+def can_edit(
+    member: Member | None, comment: Comment, consultation: Consultation, now: datetime
+) -> bool:
+    """Authors edit or delete their own comment while the consultation is open."""
+    return (
+        member is not None
+        and comment.author_id == member.id
+        and comment.meeting_id is None
+        and comment.status in (CommentStatus.PENDING, CommentStatus.VISIBLE)
+        and consultation.status(now) == Status.OPEN
+    )
+
+
+def can_see_comment(member: Member | None, comment: Comment) -> bool:
+    """Visible to all readers; pending and hidden ones to their author and staff."""
+    if comment.status == CommentStatus.VISIBLE:
+        return True
+    if comment.status in (CommentStatus.PENDING, CommentStatus.HIDDEN):
+        return is_staff(member) or (member is not None and comment.author_id == member.id)
+    return False
+
+
+def can_report(member: Member | None, comment: Comment) -> bool:
+    return (
+        member is not None
+        and not member.disabled
+        and comment.author_id != member.id
+        and comment.status == CommentStatus.VISIBLE
+    )
+
+
+def can_moderate(member: Member | None) -> bool:
+    return is_staff(member)
+
+
+def shows_author(viewer: Member | None, comment: Comment) -> bool:
+    """The pseudonym is shown only when its author chose so — to staff as to everyone.
+
+    A moderator handling a report sees the author through the audited moderation view, never
+    here.
+    """
+    return comment.show_pseudonym and comment.author_id is not None and not comment.former_member

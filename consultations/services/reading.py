@@ -1,0 +1,230 @@
+"""What a reader sees of a consultation: the current version in their language, comments by
+section, versions, and changes between versions — loaded in a bounded number of queries
+(consultation, versions, sections, section texts, comments, authors), whatever the size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from consultations import drafts, permissions
+from consultations.errors import NotFound
+from consultations.models import (
+    Comment,
+    Consultation,
+    DocumentVersion,
+    Member,
+    Section,
+    Status,
+)
+
+NEWEST_PER_SECTION = 5
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    author: str | None  # the pseudonym, when its author chose to show it
+    replies: list[tuple[Comment, str | None]] = field(default_factory=list)
+    is_new: bool = False
+
+
+@dataclass
+class ReadSection:
+    key: str
+    title: str
+    body: str
+    locale: str  # the language the text is shown in
+    fallback: bool  # not in the reader's language: shown in the main language
+    threads: list[Thread] = field(default_factory=list)
+    new_count: int = 0
+
+
+@dataclass
+class Page:
+    consultation: Consultation
+    status: Status
+    version: DocumentVersion | None
+    versions: list[DocumentVersion]
+    sections: list[ReadSection]
+    general: list[Thread]
+    removed: dict[str, list[Thread]]  # sections no longer in the current version, by key
+    removed_titles: dict[str, str]
+    comment_count: int
+    version_is_new: bool
+
+
+def _threads(
+    comments: list[Comment], viewer: Member | None, authors: dict[int, str], since: date | None
+) -> list[Thread]:
+    def author_of(comment: Comment) -> str | None:
+        if permissions.shows_author(viewer, comment):
+            return authors.get(comment.author_id or 0)
+        return None
+
+    tops = [c for c in comments if c.parent_id is None]
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies[comment.parent_id].append(comment)
+    threads = []
+    for top in tops:
+        thread = Thread(
+            top,
+            author_of(top),
+            [(r, author_of(r)) for r in sorted(replies[top.id], key=lambda c: c.id)],
+        )
+        thread.is_new = since is not None and (
+            top.created_on > since or any(r.created_on > since for r in replies[top.id])
+        )
+        threads.append(thread)
+    return threads
+
+
+def page(
+    session: Session,
+    public_id: str,
+    *,
+    viewer: Member | None,
+    locale: str,
+    now: datetime,
+    since: date | None,
+) -> Page:
+    """The consultation as `viewer` may see it; NotFound if they may not (no existence oracle)."""
+    consultation = session.scalar(select(Consultation).where(Consultation.public_id == public_id))
+    if consultation is None or not permissions.can_view(viewer, consultation, now):
+        raise NotFound(public_id)
+    versions = list(
+        session.scalars(
+            select(DocumentVersion)
+            .where(
+                DocumentVersion.consultation_id == consultation.id,
+                DocumentVersion.published_at.is_not(None),
+            )
+            .order_by(DocumentVersion.number)
+            .options(selectinload(DocumentVersion.sections).selectinload(Section.texts))
+        )
+    )
+    current = versions[-1] if versions else None
+    comments = [
+        c
+        for c in session.scalars(
+            select(Comment).where(Comment.consultation_id == consultation.id).order_by(Comment.id)
+        )
+        if permissions.can_see_comment(viewer, c) or _is_placeholder(c)
+    ]
+    author_ids = {c.author_id for c in comments if c.author_id and c.show_pseudonym}
+    authors = (
+        dict(
+            session.execute(
+                select(Member.id, Member.pseudonym).where(Member.id.in_(author_ids))
+            ).all()
+        )
+        if author_ids
+        else {}
+    )
+
+    by_section: dict[str | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        by_section[comment.section_key].append(comment)
+    sections = []
+    current_keys = set()
+    for section in current.sections if current else []:
+        current_keys.add(section.key)
+        text = section.text_in(locale, consultation.main_locale)
+        threads = _threads(by_section.get(section.key, []), viewer, authors, since)
+        sections.append(
+            ReadSection(
+                key=section.key,
+                title=text.title if text else "",
+                body=text.body if text else "",
+                locale=text.locale if text else consultation.main_locale,
+                fallback=bool(text and text.locale != locale),
+                threads=threads,
+                new_count=sum(1 for t in threads if t.is_new),
+            )
+        )
+    removed: dict[str, list[Thread]] = {}
+    removed_titles: dict[str, str] = {}
+    for key, found in by_section.items():
+        if key is not None and key not in current_keys:
+            removed[key] = _threads(found, viewer, authors, since)
+            removed_titles[key] = _last_title(versions, key, locale, consultation.main_locale)
+    return Page(
+        consultation=consultation,
+        status=consultation.status(now),
+        version=current,
+        versions=versions,
+        sections=sections,
+        general=_threads(by_section.get(None, []), viewer, authors, since),
+        removed=removed,
+        removed_titles=removed_titles,
+        comment_count=sum(1 for c in comments if c.status == "visible"),
+        version_is_new=bool(
+            since and current and current.published_at and current.published_at.date() > since
+        ),
+    )
+
+
+def _is_placeholder(comment: Comment) -> bool:
+    """A deleted comment that has replies stays as "deleted" so the replies keep context."""
+    return comment.status == "deleted" and comment.parent_id is None
+
+
+def _last_title(versions: list[DocumentVersion], key: str, locale: str, main: str) -> str:
+    for version in reversed(versions):
+        for section in version.sections:
+            if section.key == key:
+                text = section.text_in(locale, main)
+                return text.title if text else key
+    return key
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    kind: str
+    title: str
+    title_diff: list[drafts.Segment]
+    body_diff: list[drafts.Segment]
+
+
+def changes_between(page_data: Page, first: int, second: int, locale: str) -> list[Change]:
+    """The readable diff between two published versions, section by section."""
+    by_number = {v.number: v for v in page_data.versions}
+    if first not in by_number or second not in by_number:
+        raise NotFound("version")
+    main = page_data.consultation.main_locale
+
+    def sections_of(version: DocumentVersion) -> list[drafts.DraftSection]:
+        found = []
+        for section in version.sections:
+            text = section.text_in(locale, main)
+            found.append(
+                drafts.DraftSection(
+                    section.key, text.title if text else "", text.body if text else ""
+                )
+            )
+        return found
+
+    result = []
+    for change in drafts.changes(sections_of(by_number[first]), sections_of(by_number[second])):
+        old_title = change.old.title if change.old else ""
+        new_title = change.new.title if change.new else ""
+        result.append(
+            Change(
+                key=change.key,
+                kind=change.kind,
+                title=new_title or old_title,
+                title_diff=drafts.word_diff(old_title, new_title),
+                body_diff=drafts.word_diff(
+                    change.old.body if change.old else "", change.new.body if change.new else ""
+                ),
+            )
+        )
+    return result
