@@ -17,7 +17,7 @@ from portal.clock import make_clock
 from portal.config import Settings, load_settings
 from portal.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
 from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
-from portal.security import fingerprint, headers, passwords, privacy
+from portal.security import fingerprint, headers, passwords, privacy, sanitize
 from portal.security.passwords import Passphrases
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,8 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     # Templates never need the config, and a template injection must not reach the secrets.
     app.jinja_env.globals.pop("config", None)
     app.jinja_env.globals["here"] = _here
+    # The one way a template shows staff Markdown: rendered and cleaned in portal.security.
+    app.jinja_env.globals["markdown"] = sanitize.render_markdown
     # {% trans %} blocks fold their whitespace, so a re-wrapped paragraph keeps its msgid.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     if settings.env == "testing":
@@ -127,13 +129,15 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import account, guard, views
-    from portal.web import public, staff
+    from portal.web import member, public, staff, staff_consultations
 
     guard.register(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(staff_consultations.bp)
+    app.register_blueprint(member.bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -57,6 +57,9 @@ ACCOUNT_REFUSED = expect(
 ACCOUNT_DONE = expect(
     anonymous=302, pending=303, member=303, staff_unenrolled=303, staff=303, admin=303, disabled=302
 )
+NOT_YOURS = expect(
+    anonymous=302, pending=303, member=404, staff_unenrolled=303, staff=404, admin=404, disabled=302
+)
 # Staff pages: members get a 404, as if there were none.
 STAFF = expect(
     anonymous=302, pending=303, member=404, staff_unenrolled=303, staff=200, admin=200, disabled=302
@@ -185,6 +188,42 @@ ROUTES: tuple[Route, ...] = (
     Route("account.delete", "GET", "/account/delete", ACCOUNT),
     Route("account.delete", "POST", "/account/delete", ACCOUNT_REFUSED),
     # Staff.
+    # Consultations, as members read them.
+    Route("member.index", "GET", "/consultations", ACCOUNT),
+    Route("member.show", "GET", "/consultations/{consultation}", ACCOUNT),
+    Route("member.changes", "GET", "/consultations/{consultation}/changes", ACCOUNT),
+    Route("member.add_comment", "POST", "/consultations/{consultation}/comments", ACCOUNT_REFUSED),
+    # Someone else's comment: nobody may edit or delete it, and it is a 404, not a 403.
+    Route(
+        "member.edit_comment",
+        "GET",
+        "/consultations/{consultation}/comments/{comment}/edit",
+        NOT_YOURS,
+    ),
+    Route(
+        "member.edit_comment",
+        "POST",
+        "/consultations/{consultation}/comments/{comment}/edit",
+        NOT_YOURS,
+    ),
+    Route(
+        "member.delete_comment",
+        "POST",
+        "/consultations/{consultation}/comments/{comment}/delete",
+        NOT_YOURS,
+    ),
+    Route(
+        "member.report_comment",
+        "GET",
+        "/consultations/{consultation}/comments/{comment}/report",
+        ACCOUNT,
+    ),
+    Route(
+        "member.report_comment",
+        "POST",
+        "/consultations/{consultation}/comments/{comment}/report",
+        ACCOUNT_REFUSED,
+    ),
     Route("staff.index", "GET", "/staff", STAFF_DONE),
     Route("staff.invites", "GET", "/staff/invites", STAFF),
     Route(
@@ -217,9 +256,10 @@ def example_url(app, route: Route) -> str:  # type: ignore[no-untyped-def]
     from consultations.models import Role
     from portal.accounts import credentials
     from portal.extensions import db
+    from tests.consultation_fixtures import fill
     from tests.factories import make_member
 
-    url = route.url
+    url = fill(app, route.url)
     if "{member}" in url:
         name = f"Target {next(_TARGETS)}"
         url = url.replace("{member}", str(make_member(app, name).id))

@@ -1,0 +1,243 @@
+"""Consultations as members read them (`/consultations/…`): the list, a consultation page with
+its sections and comments, writing, editing, deleting and reporting comments, and the changes
+between versions. Anything a member may not see is a 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from consultations import permissions
+from consultations.errors import NotAllowed, NotFound
+from consultations.services import comments, consultations, reading
+from consultations.services.comments import CommentRefused
+from portal.accounts import sessions
+from portal.extensions import db
+from portal.web.forms import CommentForm, EditCommentForm, ReportForm
+
+bp = Blueprint("member", __name__, url_prefix="/consultations")
+
+COMMENT_REFUSALS = {
+    "empty": _l("Write your comment first: it cannot be empty or only spaces."),
+    "too_long": _l("A comment can be at most 5,000 characters long."),
+    "control": _l("Remove the invisible or control characters from your comment."),
+}
+
+
+@bp.before_request
+@login_required
+def _signed_in_only() -> None:
+    """Consultations are for the group: members and staff."""
+
+
+def _viewer():  # type: ignore[no-untyped-def]
+    return current_user.member
+
+
+def _locale() -> str:
+    return str(get_locale() or "kk")
+
+
+def _page(public_id: str) -> reading.Page:
+    try:
+        return reading.page(
+            db.session,
+            public_id,
+            viewer=_viewer(),
+            locale=_locale(),
+            now=sessions.now(),
+            since=current_user.state.previous_visit_on,
+        )
+    except NotFound:
+        abort(404)
+
+
+@bp.get("")
+def index() -> str:
+    show_archived = request.args.get("archived") == "1"
+    listed = consultations.listing(
+        db.session,
+        sessions.now(),
+        include_drafts=permissions.is_staff(_viewer()),
+        include_archived=show_archived,
+    )
+    return render_template("consultations/list.html", listed=listed, show_archived=show_archived)
+
+
+def render_consultation(
+    page_data: reading.Page, *, failed: CommentForm | None = None, status: int = 200
+):  # type: ignore[no-untyped-def]
+    return render_template(
+        "consultations/show.html",
+        page=page_data,
+        failed=failed,
+        expanded=request.args.get("all", ""),
+        newest=reading.NEWEST_PER_SECTION,
+        can_comment=permissions.can_comment(_viewer(), page_data.consultation, sessions.now()),
+        viewer=_viewer(),
+        permissions=permissions,
+        now=sessions.now(),
+        new_form=lambda key, parent="": CommentForm(
+            formdata=None, section=key or "", parent=parent
+        ),
+    ), status
+
+
+@bp.get("/<public_id>")
+def show(public_id: str) -> tuple[str, int]:
+    return render_consultation(_page(public_id))
+
+
+@bp.post("/<public_id>/comments")
+def add_comment(public_id: str):  # type: ignore[no-untyped-def]
+    page_data = _page(public_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = None
+        if form.parent.data:
+            try:
+                parent = comments.find(
+                    db.session, page_data.consultation, int(form.parent.data), _viewer()
+                )
+            except (NotFound, ValueError):
+                abort(404)
+        try:
+            comment = comments.add(
+                db.session,
+                page_data.consultation,
+                author=_viewer(),
+                text=form.text.data,
+                stance=form.stance.data,
+                section_key=form.section.data or None,
+                parent=parent,
+                show_pseudonym=form.show_pseudonym.data,
+                quotable=form.quotable.data,
+                now=sessions.now(),
+            )
+        except CommentRefused as refused:
+            form.text.errors.append(str(COMMENT_REFUSALS[refused.code]))
+        except NotAllowed:
+            form.text.errors.append(_("This consultation is not open for comments."))
+        else:
+            db.session.commit()
+            flash(
+                _("Your comment is waiting for review by staff.")
+                if comment.status == "pending"
+                else _("Your comment is published."),
+                "success",
+            )
+            return redirect(
+                url_for(".show", public_id=public_id, _anchor=f"comment-{comment.id}"), code=303
+            )
+    db.session.rollback()
+    return render_consultation(page_data, failed=form, status=400)
+
+
+def _own_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
+    page_data = _page(public_id)
+    try:
+        comment = comments.find(db.session, page_data.consultation, comment_id, _viewer())
+    except NotFound:
+        abort(404)
+    if not permissions.can_edit(_viewer(), comment, page_data.consultation, sessions.now()):
+        abort(404)
+    return page_data, comment
+
+
+@bp.route("/<public_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
+    page_data, comment = _own_comment(public_id, comment_id)
+    form = EditCommentForm(obj=comment)
+    if form.validate_on_submit():
+        try:
+            comments.edit(
+                db.session,
+                comment,
+                page_data.consultation,
+                author=_viewer(),
+                text=form.text.data,
+                stance=form.stance.data,
+                now=sessions.now(),
+            )
+        except CommentRefused as refused:
+            db.session.rollback()
+            form.text.errors.append(str(COMMENT_REFUSALS[refused.code]))
+        else:
+            db.session.commit()
+            flash(_("Your comment is changed."), "success")
+            return redirect(
+                url_for(".show", public_id=public_id, _anchor=f"comment-{comment.id}"), code=303
+            )
+    return render_template(
+        "consultations/edit_comment.html", page=page_data, form=form, comment=comment
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/<public_id>/comments/<int:comment_id>/delete")
+def delete_comment(public_id: str, comment_id: int) -> Response:
+    page_data, comment = _own_comment(public_id, comment_id)
+    comments.delete_own(
+        db.session, comment, page_data.consultation, author=_viewer(), now=sessions.now()
+    )
+    db.session.commit()
+    flash(_("Your comment is deleted."), "success")
+    return redirect(url_for(".show", public_id=public_id), code=303)
+
+
+@bp.route("/<public_id>/comments/<int:comment_id>/report", methods=["GET", "POST"])
+def report_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
+    page_data = _page(public_id)
+    try:
+        comment = comments.find(db.session, page_data.consultation, comment_id, _viewer())
+    except NotFound:
+        abort(404)
+    if not permissions.can_report(_viewer(), comment):
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            comments.report(
+                db.session,
+                comment,
+                reporter=_viewer(),
+                reason=form.reason.data,
+                note=form.note.data or "",
+                today=sessions.now().date(),
+            )
+        except CommentRefused as refused:
+            form.note.errors.append(str(COMMENT_REFUSALS[refused.code]))
+        else:
+            db.session.commit()
+            flash(
+                _("Thank you. Staff will look at this comment. Only staff know who reported it."),
+                "success",
+            )
+            return redirect(
+                url_for(".show", public_id=public_id, _anchor=f"comment-{comment.id}"), code=303
+            )
+    return render_template(
+        "consultations/report.html", page=page_data, form=form, comment=comment
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.get("/<public_id>/changes")
+def changes(public_id: str) -> str:
+    page_data = _page(public_id)
+    numbers = [v.number for v in page_data.versions]
+    if len(numbers) < 2:
+        return render_template(
+            "consultations/changes.html", page=page_data, changes=None, first=None, second=None
+        )
+    try:
+        first = int(request.args.get("from", numbers[-2]))
+        second = int(request.args.get("to", numbers[-1]))
+        found = reading.changes_between(page_data, first, second, _locale())
+    except (ValueError, NotFound):
+        abort(404)
+    return render_template(
+        "consultations/changes.html", page=page_data, changes=found, first=first, second=second
+    )

@@ -1,0 +1,105 @@
+"""A published, open consultation with a commented section, for tests that need one."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from consultations.models import Member, ReportReason, Role, Stance
+from consultations.services import comments, consultations
+from portal.extensions import db
+from tests.factories import make_member
+
+DRAFT = """Procedure for identifying and referring children by inter-agency mobile groups.
+
+## Purpose
+The mobile group identifies children at risk.
+
+## Referral {#referral}
+Refer the child within 24 hours.
+"""
+
+_NAMES = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Made:
+    public_id: str
+    comment_id: int
+    author_id: int
+
+
+def open_consultation(
+    app,
+    *,
+    text: str = DRAFT,
+    premoderation: bool = False,
+    content_note: str = "",
+    with_comment: bool = True,
+) -> Made:
+    """Staff publish `text`; a member comments on "referral" and another reports it."""
+    number = next(_NAMES)
+    staff = make_member(app, f"Author Staff {number}", role=Role.STAFF, two_factor=True)
+    author = make_member(app, f"Comment Author {number}")
+    reporter = make_member(app, f"Comment Reporter {number}")
+    with app.app_context():
+        now = app.extensions["kenes.clock"].now()
+        staff_member = db.session.get(Member, staff.id)
+        consultation = consultations.create(
+            db.session,
+            consultations.Details(
+                title="Mobile group procedure",
+                summary="A draft for the group's advice.",
+                main_locale="en",
+                content_note=content_note,
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=14),
+                premoderation=premoderation,
+            ),
+            actor=staff_member,
+            now=now,
+        )
+        draft = consultations.working_copy(db.session, consultation)
+        consultations.save_draft(db.session, draft, {"en": text})
+        consultations.publish(
+            db.session, consultation, draft, changelog="First draft", actor=staff_member, now=now
+        )
+        comment_id = 0
+        if with_comment:
+            comment = comments.add(
+                db.session,
+                consultation,
+                author=db.session.get(Member, author.id),
+                text="24 hours is too long for a frightened child.",
+                stance=Stance.CONCERNS,
+                section_key="referral",
+                parent=None,
+                show_pseudonym=True,
+                quotable=False,
+                now=now,
+            )
+            if comment.status == "pending":
+                comments.approve(db.session, comment, actor=staff_member, now=now)
+            comments.report(
+                db.session,
+                comment,
+                reporter=db.session.get(Member, reporter.id),
+                reason=ReportReason.OFF_TOPIC,
+                note="",
+                today=now.date(),
+            )
+            comment_id = comment.id
+        db.session.commit()
+        made = Made(consultation.public_id, comment_id, author.id)
+        db.session.remove()
+    return made
+
+
+def fill(app, url: str) -> str:
+    """Replace {consultation} and {comment} in a route's example URL."""
+    if "{consultation}" in url or "{comment}" in url:
+        made = open_consultation(app)
+        url = url.replace("{consultation}", made.public_id)
+        url = url.replace("{comment}", str(made.comment_id))
+    return url
