@@ -32,9 +32,7 @@ class CommentForm(FlaskForm):
             InputRequired(_l("Write your comment first.")),
             Length(
                 max=MAX_COMMENT_CHARS,
-                message=_l(
-                    "A comment can be at most %(max)d characters long.", max=MAX_COMMENT_CHARS
-                ),
+                message=_l("A comment can be at most 5,000 characters long."),
             ),
         ],
     )

@@ -1,0 +1,292 @@
+"""Consultation pages as members use them (issue 4): reading, commenting with bad input,
+replies, reports, states, the diff page, and a bounded number of queries."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from consultations.models import Comment, Member, Role, Stance
+from consultations.services import comments, consultations
+from portal.extensions import db
+from tests.consultation_fixtures import open_consultation
+from tests.factories import make_member, sign_in
+
+pytestmark = pytest.mark.postgres
+
+KAZAKH = "Жұмыс тобы балаларды қорғау рәсімін қайта қарауы керек"
+
+
+@contextmanager
+def counted_queries(app):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def big_draft(sections: int) -> str:
+    return "Preamble.\n\n" + "\n\n".join(
+        f"## Section {n}\nText of section {n}, long enough to read." for n in range(sections)
+    )
+
+
+def with_comments(app, public_id: str, count: int, tag: str) -> None:
+    writers = [make_member(app, f"Writer {tag} {n}").id for n in range(3)]
+    with app.app_context():
+        consultation = consultations.get(db.session, public_id)
+        now = app.extensions["kenes.clock"].now()
+        keys = [f"section-{n}" for n in range(20)]
+        for n in range(count):
+            comments.add(
+                db.session,
+                consultation,
+                author=db.session.get(Member, writers[n % 3]),
+                text=f"Comment {n}",
+                stance=Stance.OTHER,
+                section_key=keys[n % 20],
+                parent=None,
+                show_pseudonym=bool(n % 2),
+                quotable=False,
+                now=now,
+            )
+        db.session.commit()
+        db.session.remove()
+
+
+def test_the_page_loads_in_a_bounded_number_of_queries(app, clock):
+    small = open_consultation(app, text=big_draft(2), with_comment=False)
+    large = open_consultation(app, text=big_draft(20), with_comment=False)
+    with_comments(app, small.public_id, 3, "a")
+    with_comments(app, large.public_id, 300, "b")
+    client = app.test_client()
+    sign_in(client, make_member(app, "Reader"))
+    client.get(f"/consultations/{small.public_id}")  # warm up: last_seen is moved once
+    with counted_queries(app) as few:
+        assert client.get(f"/consultations/{small.public_id}").status_code == 200
+    with counted_queries(app) as many:
+        body = client.get(f"/consultations/{large.public_id}").get_data(as_text=True)
+    assert "Comment 299" in body
+    assert len(many) == len(few), (few, many)
+    assert len(many) <= 8, many
+
+
+@pytest.fixture
+def reader(app):
+    client = app.test_client()
+    account = make_member(app, "Quiet Reader")
+    sign_in(client, account)
+    return client
+
+
+def post_comment(client, public_id: str, text: str, **extra):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/consultations/{public_id}/comments",
+        data={"text": text, "stance": "concerns", "section": "referral", **extra},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Write your comment first"),
+        ("   \n\t  ", "Write your comment first"),
+        ("x" * 5001, "at most 5,000 characters"),
+        ("hidden\u202etext", "invisible or control characters"),
+        ("\u200b\u200b\u200b", "invisible or control characters"),
+        ("bell\x07", "invisible or control characters"),
+    ],
+)
+def test_bad_comments_are_refused_and_the_text_is_kept(app, reader, text, message):
+    made = open_consultation(app)
+    response = post_comment(reader, made.public_id, text)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in body
+    if text.strip() and len(text) < 5001:
+        assert text.replace("\x07", "") in body or text in body
+    with app.app_context():
+        assert db.session.scalar(select(Comment).where(Comment.text == text)) is None
+
+
+def test_a_comment_in_kazakh_appears_under_its_section(app, reader):
+    made = open_consultation(app)
+    response = post_comment(reader, made.public_id, KAZAKH + "\nЕкінші жол.")
+    assert response.status_code == 303
+    page = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    section = page.split('id="section-referral"')[1].split("</section>")[0]
+    assert KAZAKH in section
+    assert "Екінші жол." in section
+
+
+def test_hostile_comment_renders_inert(app, reader):
+    made = open_consultation(app)
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)>{{ 7*7 }}"
+    post_comment(reader, made.public_id, payload)
+    body = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body
+    assert "<img src=x" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "{{ 7*7 }}" in body
+
+
+def test_hostile_draft_renders_inert(app, reader):
+    made = open_consultation(
+        app,
+        text="## Purpose\n<script>alert(1)</script>\n"
+        "[click](javascript:alert(2))\n<b onclick=x>b</b>",
+    )
+    body = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body
+    assert 'href="javascript:' not in body
+    assert "<b onclick" not in body
+
+
+def test_replies_reports_and_ownership(app, reader):
+    made = open_consultation(app)
+    reply = reader.post(
+        f"/consultations/{made.public_id}/comments",
+        data={"text": "I agree", "stance": "supports", "parent": str(made.comment_id)},
+    )
+    assert reply.status_code == 303
+    with app.app_context():
+        found = db.session.scalar(select(Comment).where(Comment.text == "I agree"))
+        assert (found.parent_id, found.section_key) == (made.comment_id, "referral")
+    report = reader.post(
+        f"/consultations/{made.public_id}/comments/{made.comment_id}/report",
+        data={"reason": "identifying"},
+    )
+    assert report.status_code == 303
+    # Another member's comment cannot be edited or deleted: 404, not 403.
+    assert (
+        reader.get(f"/consultations/{made.public_id}/comments/{made.comment_id}/edit").status_code
+        == 404
+    )
+    assert (
+        reader.post(
+            f"/consultations/{made.public_id}/comments/{made.comment_id}/delete"
+        ).status_code
+        == 404
+    )
+
+
+def test_author_edits_and_deletes_while_open(app, clock):
+    reader = app.test_client()
+    account = make_member(app, "Editing Reader")
+    sign_in(reader, account)
+    made = open_consultation(app, with_comment=False)
+    post_comment(reader, made.public_id, "first words")
+    with app.app_context():
+        comment_id = db.session.scalar(select(Comment.id).where(Comment.text == "first words"))
+    edit = reader.post(
+        f"/consultations/{made.public_id}/comments/{comment_id}/edit",
+        data={"text": "second words", "stance": "supports"},
+    )
+    assert edit.status_code == 303
+    body = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert "second words" in body
+    assert "edited" in body
+    clock.advance(timedelta(days=20))  # closed now
+    reader = app.test_client()
+    sign_in(reader, account)
+    assert (
+        reader.get(f"/consultations/{made.public_id}/comments/{comment_id}/edit").status_code == 404
+    )
+
+
+def test_drafts_are_invisible_to_members(app, reader):
+    staff = make_member(app, "Draft Staff", role=Role.STAFF)
+    with app.app_context():
+        now = app.extensions["kenes.clock"].now()
+        consultation = consultations.create(
+            db.session,
+            consultations.Details(
+                title="Unpublished",
+                summary="",
+                main_locale="en",
+                content_note="",
+                opens_at=now,
+                closes_at=now + timedelta(days=3),
+                premoderation=False,
+            ),
+            actor=db.session.get(Member, staff.id),
+            now=now,
+        )
+        db.session.commit()
+        public_id = consultation.public_id
+    assert reader.get(f"/consultations/{public_id}").status_code == 404
+    assert "Unpublished" not in reader.get("/consultations").get_data(as_text=True)
+
+
+def test_premoderated_comment_waits_for_review(app, reader):
+    made = open_consultation(app, premoderation=True, with_comment=False)
+    post_comment(reader, made.public_id, "please review me")
+    mine = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert "please review me" in mine
+    assert "Awaiting review" in mine
+    other = app.test_client()
+    sign_in(other, make_member(app, "Other Reader"))
+    assert "please review me" not in other.get(f"/consultations/{made.public_id}").get_data(
+        as_text=True
+    )
+
+
+def test_content_note_comes_first_and_can_be_skipped(app, reader):
+    made = open_consultation(app, content_note="This text describes exploitation.")
+    body = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert body.index("This text describes exploitation.") < body.index('id="draft"')
+    assert 'href="#draft"' in body
+
+
+def test_page_title_is_discreet(app, reader):
+    made = open_consultation(app)
+    body = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert "<title>Consultation · Kenes</title>" in body
+
+
+def test_new_version_diff_page(app, reader):
+    made = open_consultation(app)
+    with app.app_context():
+        consultation = consultations.get(db.session, made.public_id)
+        staff = db.session.scalar(select(Member).where(Member.role == "staff"))
+        draft = consultations.working_copy(db.session, consultation)
+        consultations.save_draft(
+            db.session,
+            draft,
+            {
+                "en": (
+                    "Procedure for identifying and referring children by inter-agency mobile groups."
+                    "\n\n## Referral {#referral}\nRefer the child within 12 hours.\n\n"
+                    "## Complaints\nA child may complain.\n"
+                )
+            },
+        )
+        consultations.publish(
+            db.session,
+            consultation,
+            draft,
+            changelog="Faster referral",
+            actor=staff,
+            now=app.extensions["kenes.clock"].now(),
+        )
+        db.session.commit()
+    body = reader.get(f"/consultations/{made.public_id}/changes?from=1&to=2").get_data(as_text=True)
+    assert body.count('class="change change--') == 3
+    assert "<del>24 </del><ins>12 </ins>" in body
+    assert "change--removed" in body
+    assert "change--added" in body
+    page = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert "Faster referral" in page
+    assert reader.get(f"/consultations/{made.public_id}/changes?from=1&to=9").status_code == 404
