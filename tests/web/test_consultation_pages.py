@@ -267,7 +267,8 @@ def test_new_version_diff_page(app, reader):
             draft,
             {
                 "en": (
-                    "Procedure for identifying and referring children by inter-agency mobile groups."
+                    "Procedure for identifying and referring children by inter-agency "
+                    "mobile groups."
                     "\n\n## Referral {#referral}\nRefer the child within 12 hours.\n\n"
                     "## Complaints\nA child may complain.\n"
                 )
