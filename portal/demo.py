@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from consultations.models import Member, Role
 from consultations.services import members
+from portal import demo_consultation
 from portal.accounts import credentials
 from portal.accounts.models import Credential
 from portal.security import tokens
@@ -31,8 +32,11 @@ def seed(session: Session, *, only_if_empty: bool, now: datetime) -> list[str]:
     if only_if_empty and session.scalar(select(func.count()).select_from(Member)):
         return ["Demo content: the database has accounts already; nothing added."]
     lines = [f"Demo accounts (passphrase for each: {DEMO_PASSPHRASE!r}):"]
+    made: list[Member] = []
     for pseudonym, role, locale in DEMO_ACCOUNTS:
-        if members.find_by_pseudonym(session, pseudonym) is not None:
+        existing = members.find_by_pseudonym(session, pseudonym)
+        if existing is not None:
+            made.append(existing)
             continue
         member = members.register(
             session,
@@ -47,8 +51,12 @@ def seed(session: Session, *, only_if_empty: bool, now: datetime) -> list[str]:
                 member_id=member.id, passphrase_hash=credentials.passphrases().hash(DEMO_PASSPHRASE)
             )
         )
+        made.append(member)
         note = " — must enrol two-factor sign-in first" if member.is_staff else ""
         lines.append(f"  {pseudonym} ({role}){note}")
+    session.flush()
+    public_id = demo_consultation.seed(session, staff=made[0], voices=made[1:], now=now)
+    lines.append(f"A demonstration consultation: /consultations/{public_id}")
     issued = credentials.issue_invites(
         session, role=Role.MEMBER, count=2, days=14, issued_by=None, now=now
     )

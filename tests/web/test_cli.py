@@ -112,3 +112,22 @@ def test_demo_seed_in_development(app_factory):
     assert "Demo Admin" in result.output
     again = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert "nothing added" in again.output
+
+
+def test_demo_consultation_is_alive_in_three_languages(app_factory):
+    from consultations.models import Comment, DocumentVersion, SectionText
+
+    app = app_factory(KENES_ENV="development")
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert "/consultations/" in result.output
+    with app.app_context():
+        assert {c.stance for c in db.session.scalars(select(Comment))} == {
+            "supports",
+            "concerns",
+            "question",
+            "other",
+        }
+        assert {t.locale for t in db.session.scalars(select(SectionText))} == {"kk", "ru", "en"}
+        assert len(list(db.session.scalars(select(DocumentVersion)))) == 2
+        assert any(c.meeting_id for c in db.session.scalars(select(Comment)))
+        db.session.remove()

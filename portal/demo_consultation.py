@@ -1,0 +1,228 @@
+"""A demonstration consultation for `flask demo seed`: fictional, and says so in every language.
+
+It follows the kind of procedure the KATCH project found gaps in — how inter-agency mobile
+groups identify children at risk and refer them to help — in English, Russian and Kazakh under
+the same section keys, with two versions (so the change view has something to show) and
+comments of every stance, including one from a group meeting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from consultations.models import Member, ReportReason, Stance
+from consultations.services import comments, consultations
+
+TITLE = "Identifying and referring children at risk: mobile groups (demonstration draft)"
+
+V1 = {
+    "en": """**Demonstration only: a fictional draft, not an official procedure.**
+
+## Purpose {#purpose}
+This procedure tells the inter-agency mobile group how to recognise a child who may be at risk
+and how to connect them with help on the same day.
+
+## Who takes part {#members}
+A social worker, a police inspector for juvenile affairs, a school psychologist and a health
+worker. An NGO specialist may join with the child's consent.
+
+## Recognising a child at risk {#identifying}
+Signs include a child working at a market during school hours, a child who does not know where
+they live, or an adult who answers every question for the child.
+
+## Referral {#referral}
+The group refers the child to the social protection department within 24 hours and writes down
+what was agreed.
+
+## Talking with the child {#interview}
+Speak with the child in a quiet room, with one adult the child trusts. Do not ask the child to
+repeat their story to several people.
+""",
+    "ru": """**Только для демонстрации: вымышленный проект, а не официальная процедура.**
+
+## Цель {#purpose}
+Процедура объясняет межведомственной мобильной группе, как распознать ребёнка, которому может
+грозить опасность, и в тот же день связать его с помощью.
+
+## Кто участвует {#members}
+Социальный работник, инспектор по делам несовершеннолетних, школьный психолог и медицинский
+работник. Специалист НПО может присоединиться с согласия ребёнка.
+
+## Как распознать ребёнка в опасности {#identifying}
+Признаки: ребёнок работает на рынке в учебное время, не знает, где живёт, или взрослый отвечает
+за ребёнка на все вопросы.
+
+## Направление {#referral}
+Группа направляет ребёнка в отдел социальной защиты в течение 24 часов и записывает, о чём
+договорились.
+
+## Разговор с ребёнком {#interview}
+Говорите с ребёнком в тихой комнате, в присутствии одного взрослого, которому ребёнок доверяет.
+Не просите ребёнка пересказывать свою историю нескольким людям.
+""",
+    "kk": """**Тек көрсету үшін: бұл ойдан шығарылған жоба, ресми рәсім емес.**
+
+## Мақсаты {#purpose}
+Бұл рәсім ведомствоаралық мобильді топқа қауіп төнуі мүмкін баланы қалай тануға және сол күні
+оны көмекпен қалай байланыстыруға болатынын түсіндіреді.
+
+## Кім қатысады {#members}
+Әлеуметтік қызметкер, кәмелетке толмағандар ісі жөніндегі инспектор, мектеп психологы және
+медицина қызметкері. ҮЕҰ маманы баланың келісімімен қосыла алады.
+
+## Қауіптегі баланы тану {#identifying}
+Белгілері: бала сабақ уақытында базарда жұмыс істейді, қайда тұратынын білмейді немесе ересек
+адам бала үшін барлық сұраққа өзі жауап береді.
+
+## Жолдама {#referral}
+Топ баланы 24 сағат ішінде әлеуметтік қорғау бөліміне жолдайды және не туралы келісілгенін
+жазып алады.
+
+## Баламен әңгіме {#interview}
+Баламен тыныш бөлмеде, бала сенетін бір ересек адамның қатысуымен сөйлесіңіз. Баладан өз
+оқиғасын бірнеше адамға қайта айтуды сұрамаңыз.
+""",
+}
+
+# Version 2: a faster referral, and a new section on what happens afterwards.
+V2 = {
+    locale: text.replace("24 hours", "12 hours")
+    .replace("24 часов", "12 часов")
+    .replace("24 сағат", "12 сағат")
+    for locale, text in V1.items()
+}
+V2["en"] += """
+## After the referral {#follow-up}
+A social worker visits the child within a week and again after a month.
+"""
+V2["ru"] += """
+## После направления {#follow-up}
+Социальный работник навещает ребёнка в течение недели и ещё раз через месяц.
+"""
+V2["kk"] += """
+## Жолдамадан кейін {#follow-up}
+Әлеуметтік қызметкер баланың жағдайын бір апта ішінде және бір айдан кейін тағы барып көреді.
+"""
+
+
+def seed(session: Session, *, staff: Member, voices: list[Member], now: datetime) -> str:
+    """Create the demonstration consultation; return its public id."""
+    consultation = consultations.create(
+        session,
+        consultations.Details(
+            title=TITLE,
+            summary="A fictional draft to show how Kenes works. Read it section by section and "
+            "say what you think.",
+            main_locale="ru",
+            content_note="This draft talks about children who were exploited or are at risk. "
+            "You can skip this note, and you can leave the page at any time with "
+            "Quick exit.",
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=20),
+            premoderation=False,
+        ),
+        actor=staff,
+        now=now - timedelta(days=10),
+    )
+    first = consultations.working_copy(session, consultation)
+    consultations.save_draft(session, first, V1)
+    consultations.publish(
+        session,
+        consultation,
+        first,
+        changelog="First draft.",
+        actor=staff,
+        now=now - timedelta(days=10),
+    )
+    said = [
+        (
+            voices[0],
+            "referral",
+            Stance.CONCERNS,
+            True,
+            "Жұмыс тобы балаларды қорғау рәсімін қайта қарауы керек. 24 сағат — тым ұзақ.",
+        ),
+        (
+            voices[1],
+            "interview",
+            Stance.SUPPORTS,
+            False,
+            "Очень важно, что ребёнку не придётся повторять историю много раз. Мне пришлось.",
+        ),
+        (
+            voices[0],
+            "identifying",
+            Stance.QUESTION,
+            False,
+            "What if the adult with the child is a relative? Who decides?",
+        ),
+        (
+            voices[1],
+            None,
+            Stance.OTHER,
+            True,
+            "Спасибо, что спрашиваете нас. Хорошо бы проект был и на казахском полностью.",
+        ),
+    ]
+    written = []
+    for author, key, stance, shown, text in said:
+        written.append(
+            comments.add(
+                session,
+                consultation,
+                author=author,
+                text=text,
+                stance=stance,
+                section_key=key,
+                parent=None,
+                show_pseudonym=shown,
+                quotable=True,
+                now=now - timedelta(days=8),
+            )
+        )
+    comments.add(
+        session,
+        consultation,
+        author=voices[1],
+        text="Согласна. Лучше в тот же день.",
+        stance=Stance.SUPPORTS,
+        section_key=None,
+        parent=written[0],
+        show_pseudonym=False,
+        quotable=False,
+        now=now - timedelta(days=7),
+    )
+    comments.report(
+        session,
+        written[2],
+        reporter=voices[1],
+        reason=ReportReason.OTHER,
+        note="Demonstration report.",
+        today=(now - timedelta(days=7)).date(),
+    )
+    comments.record_meeting(
+        session,
+        consultation,
+        held_on=(now - timedelta(days=6)).date(),
+        place_type="Community centre (demonstration)",
+        participants=6,
+        feedback={
+            "members": "Participants asked for a woman to be in the group.",
+            None: "The group wants the draft read aloud at the next meeting.",
+        },
+        actor=staff,
+        now=now - timedelta(days=6),
+    )
+    second = consultations.working_copy(session, consultation)
+    consultations.save_draft(session, second, V2)
+    consultations.publish(
+        session,
+        consultation,
+        second,
+        changelog="Referral within 12 hours; a follow-up section added after the group's comments.",
+        actor=staff,
+        now=now - timedelta(days=2),
+    )
+    return consultation.public_id
