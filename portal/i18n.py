@@ -18,9 +18,15 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English
 
 
 def select_locale() -> str:
+    """The language cookie (a choice made on this device), else a signed-in member's saved
+    language, else the browser's Accept-Language, else the site's default."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LOCALES:
         return chosen
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return current_user.member.locale
     guessed = request.accept_languages.best_match(LOCALES)
     return guessed or current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -229,3 +229,15 @@ def test_every_error_page_is_in_the_base_layout_and_language(app, locale, code):
         assert title in body
     else:
         assert title not in body  # translated, not the English source
+
+
+def test_a_signed_in_members_saved_language_comes_before_the_browsers(app):
+    from tests.factories import make_member, sign_in
+
+    account = make_member(app, "Quiet River")
+    client = app.test_client()
+    sign_in(client, account)
+    client.post("/account/language", data={"locale": "ru"})
+    client.delete_cookie("kenes_lang")  # as after a sign-out on another device
+    body = client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ru"' in body
