@@ -28,17 +28,30 @@ class Made:
     public_id: str
     comment_id: int
     author_id: int
+    author_pseudonym: str
 
 
 def open_consultation(
     app,
     *,
     text: str = DRAFT,
+    texts: dict[str, str] | None = None,
+    main_locale: str = "en",
     premoderation: bool = False,
     content_note: str = "",
     with_comment: bool = True,
+    comment_text: str = "24 hours is too long for a frightened child.",
+    show_pseudonym: bool = True,
+    quotable: bool = False,
+    report: ReportReason | None = ReportReason.OFF_TOPIC,
+    report_note: str = "",
+    approve: bool = True,
 ) -> Made:
-    """Staff publish `text`; a member comments on "referral" and another reports it."""
+    """Staff publish the draft; a member comments on "referral" and another reports it.
+
+    With pre-moderation the comment is approved first unless `approve` is False (then it stays
+    pending and is not reported).
+    """
     number = next(_NAMES)
     staff = make_member(app, f"Author Staff {number}", role=Role.STAFF, two_factor=True)
     author = make_member(app, f"Comment Author {number}")
@@ -51,7 +64,7 @@ def open_consultation(
             consultations.Details(
                 title="Mobile group procedure",
                 summary="A draft for the group's advice.",
-                main_locale="en",
+                main_locale=main_locale,
                 content_note=content_note,
                 opens_at=now - timedelta(days=1),
                 closes_at=now + timedelta(days=14),
@@ -61,7 +74,7 @@ def open_consultation(
             now=now,
         )
         draft = consultations.working_copy(db.session, consultation)
-        consultations.save_draft(db.session, draft, {"en": text})
+        consultations.save_draft(db.session, draft, texts or {main_locale: text})
         consultations.publish(
             db.session, consultation, draft, changelog="First draft", actor=staff_member, now=now
         )
@@ -71,27 +84,28 @@ def open_consultation(
                 db.session,
                 consultation,
                 author=db.session.get(Member, author.id),
-                text="24 hours is too long for a frightened child.",
+                text=comment_text,
                 stance=Stance.CONCERNS,
                 section_key="referral",
                 parent=None,
-                show_pseudonym=True,
-                quotable=False,
+                show_pseudonym=show_pseudonym,
+                quotable=quotable,
                 now=now,
             )
-            if comment.status == "pending":
+            if comment.status == "pending" and approve:
                 comments.approve(db.session, comment, actor=staff_member, now=now)
-            comments.report(
-                db.session,
-                comment,
-                reporter=db.session.get(Member, reporter.id),
-                reason=ReportReason.OFF_TOPIC,
-                note="",
-                today=now.date(),
-            )
+            if report is not None and comment.status == "visible":
+                comments.report(
+                    db.session,
+                    comment,
+                    reporter=db.session.get(Member, reporter.id),
+                    reason=report,
+                    note=report_note,
+                    today=now.date(),
+                )
             comment_id = comment.id
         db.session.commit()
-        made = Made(consultation.public_id, comment_id, author.id)
+        made = Made(consultation.public_id, comment_id, author.id, author.pseudonym)
         db.session.remove()
     return made
 

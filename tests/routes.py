@@ -244,6 +244,15 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+def _with_staff_consultations() -> tuple[Route, ...]:
+    from tests.routes_staff_consultations import STAFF_CONSULTATION_ROUTES
+
+    return ROUTES + STAFF_CONSULTATION_ROUTES
+
+
+ROUTES = _with_staff_consultations()
+
+
 def routes_for(method: str) -> list[Route]:
     return [route for route in ROUTES if route.method == method]
 

@@ -1,0 +1,403 @@
+"""Forms of the staff consultation pages: details and dates, the draft in three languages,
+closing dates, meeting feedback and moderation.
+
+Dates and times are typed and shown in Asia/Almaty time, the group's own clock, and stored in
+UTC. Every message is translated; a refused form comes back with what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from consultations.models import Consultation
+from consultations.models.comment import MAX_COMMENT_CHARS
+from consultations.pseudonyms import has_forbidden_characters
+from consultations.services.consultations import Details
+from portal.accounts.forms import REQUIRED, ConfirmForm
+from portal.i18n import LANGUAGE_NAMES
+
+ALMATY = ZoneInfo("Asia/Almaty")
+MAX_TITLE_CHARS = 200
+MAX_SUMMARY_CHARS = 5_000
+MAX_NOTE_CHARS = 2_000
+# Three of these fit the 256 KB request limit only as multipart (the draft form's encoding):
+# URL-encoding would make each Cyrillic letter six bytes.
+MAX_DRAFT_CHARS = 200_000
+MAX_CHANGELOG_CHARS = 5_000
+MAX_PLACE_CHARS = 80
+MAX_PARTICIPANTS = 500
+MAX_HIDE_REASON_CHARS = 500
+
+MESSAGES = {
+    "closes_before_opens": _l("The closing date must come after the opening date."),
+    "closes_in_the_past": _l("The new closing date must be in the future and after the opening."),
+    "no_main_text": _l(
+        "Publishing needs the text in the main language. Your texts are saved; add the main "
+        "language's text, then publish."
+    ),
+    "version_published": _l("This version is already published. Open the draft page again."),
+    "not_open": _l("Only an open consultation can be closed early."),
+    "not_closed": _l("Only a closed consultation can be archived."),
+    "not_reported": _l("The author can be looked up only for a comment someone reported."),
+    "participants": _l("A meeting needs at least one participant."),
+    # Comment texts (meeting feedback) refused by the comments service.
+    "empty": _l("This text is empty."),
+    "too_long": _l("Each text can be at most %(max)d characters long.", max=MAX_COMMENT_CHARS),
+    "control": _l("Remove the invisible or control characters from this field."),
+}
+
+
+def consultation_message(code: str) -> str:
+    """What a refusal from the consultation or comment services says, in the reader's language."""
+    return str(MESSAGES.get(code, _l("Something was not right. Please try again.")))
+
+
+def to_utc(day: date, moment: time) -> datetime:
+    """A date and time typed in Almaty, as the UTC instant the database stores."""
+    return datetime.combine(day, moment, tzinfo=ALMATY).astimezone(UTC)
+
+
+def in_almaty(instant: datetime) -> datetime:
+    return instant.astimezone(ALMATY)
+
+
+def _no_hidden_characters(_form: FlaskForm, field: StringField) -> None:
+    """Control, bidi-override and zero-width characters could disguise what a text says."""
+    if field.data and has_forbidden_characters(field.data):
+        raise ValidationError(_l("Remove the invisible or control characters from this field."))
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=_l("This can be at most %(max)d characters long.", max=limit))
+
+
+class _ReadsTyped:
+    """A field that reads what was typed in its own way and says so in our words.
+
+    Blank is no value (the validator then says "required", once); not sent at all keeps the
+    default, as WTForms does.
+    """
+
+    unreadable = _l("This value cannot be read.")
+    data: object
+
+    def read(self, typed: str) -> object:
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        typed = valuelist[0].strip()
+        try:
+            self.data = self.read(typed) if typed else None
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.unreadable)) from None
+
+
+class AlmatyDateField(_ReadsTyped, DateField):
+    """`<input type="date">`; without browser support, typed as 2025-06-30."""
+
+    unreadable = _l("Enter the date as year-month-day, for example 2025-06-30.")
+
+    def read(self, typed: str) -> date:
+        return datetime.strptime(typed, "%Y-%m-%d").date()
+
+
+class AlmatyTimeField(_ReadsTyped, TimeField):
+    """`<input type="time">`; browsers send 14:30 (or 14:30:00 with a step)."""
+
+    unreadable = _l("Enter the time as hours:minutes, for example 14:30.")
+
+    def read(self, typed: str) -> time:
+        for pattern in ("%H:%M", "%H:%M:%S"):
+            try:
+                return datetime.strptime(typed, pattern).time()
+            except ValueError:
+                continue
+        raise ValueError(typed)
+
+
+class WholeNumberField(_ReadsTyped, IntegerField):
+    unreadable = _l("Enter a whole number, for example 12.")
+
+    def read(self, typed: str) -> int:
+        # int() would also take "1_000", "+5" and digits of other scripts.
+        if not (typed.isascii() and typed.isdigit()):
+            raise ValueError(typed)
+        return int(typed)
+
+
+def _date(label: str) -> AlmatyDateField:
+    return AlmatyDateField(label, validators=[InputRequired(REQUIRED)])
+
+
+def _time(label: str) -> AlmatyTimeField:
+    return AlmatyTimeField(label, validators=[InputRequired(REQUIRED)])
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), _at_most(MAX_TITLE_CHARS), _no_hidden_characters],
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        filters=[_strip],
+        validators=[_at_most(MAX_SUMMARY_CHARS), _no_hidden_characters],
+        render_kw={"rows": 5},
+    )
+    main_locale = RadioField(
+        _l("Main language"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validators=[InputRequired(_l("Choose the main language."))],
+    )
+    content_note = TextAreaField(
+        _l("Content note (optional)"),
+        filters=[_strip],
+        validators=[_at_most(MAX_NOTE_CHARS), _no_hidden_characters],
+        render_kw={"rows": 3},
+    )
+    opens_on = _date(_l("Opens on (date)"))
+    opens_time = _time(_l("Opens at (time, Almaty)"))
+    closes_on = _date(_l("Closes on (date)"))
+    closes_time = _time(_l("Closes at (time, Almaty)"))
+    premoderation = BooleanField(_l("Review each new comment before members can see it"))
+
+    def details(self) -> Details:
+        return Details(
+            title=self.title.data or "",
+            summary=self.summary.data or "",
+            main_locale=self.main_locale.data or "",
+            content_note=self.content_note.data or "",
+            opens_at=to_utc(self.opens_on.data, self.opens_time.data),
+            closes_at=to_utc(self.closes_on.data, self.closes_time.data),
+            premoderation=bool(self.premoderation.data),
+        )
+
+
+def consultation_form(consultation: Consultation | None = None) -> ConsultationForm:
+    """The details form filled from the consultation (Almaty time), or a new one's defaults.
+
+    Never from the request: the page may be shown again after another form on it was refused.
+    """
+    if consultation is None:
+        return ConsultationForm(
+            formdata=None,
+            data={"main_locale": "ru", "opens_time": time(9, 0), "closes_time": time(18, 0)},
+        )
+    opens, closes = in_almaty(consultation.opens_at), in_almaty(consultation.closes_at)
+    return ConsultationForm(
+        formdata=None,
+        data={
+            "title": consultation.title,
+            "summary": consultation.summary,
+            "main_locale": consultation.main_locale,
+            "content_note": consultation.content_note,
+            "opens_on": opens.date(),
+            "opens_time": opens.time().replace(second=0, microsecond=0),
+            "closes_on": closes.date(),
+            "closes_time": closes.time().replace(second=0, microsecond=0),
+            "premoderation": consultation.premoderation,
+        },
+    )
+
+
+def _draft_text(label: str, locale: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            Length(
+                max=MAX_DRAFT_CHARS,
+                message=_l(
+                    "A draft can be at most %(max)d characters long in each language.",
+                    max=MAX_DRAFT_CHARS,
+                ),
+            )
+        ],
+        render_kw={"rows": 24, "lang": locale, "spellcheck": "true"},
+    )
+
+
+class DraftForm(FlaskForm):
+    text_kk = _draft_text(_l("Text in Kazakh"), "kk")
+    text_ru = _draft_text(_l("Text in Russian"), "ru")
+    text_en = _draft_text(_l("Text in English"), "en")
+    changelog = TextAreaField(
+        _l("What changed in this version (shown to members)"),
+        filters=[_strip],
+        validators=[_at_most(MAX_CHANGELOG_CHARS), _no_hidden_characters],
+        render_kw={"rows": 4},
+    )
+    save = SubmitField(_l("Save the draft"))
+    publish = SubmitField(_l("Publish this version"))
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "kk": self.text_kk.data or "",
+            "ru": self.text_ru.data or "",
+            "en": self.text_en.data or "",
+        }
+
+    def text_field(self, locale: str) -> TextAreaField:
+        return self[f"text_{locale}"]
+
+
+def draft_form(texts: dict[str, str]) -> DraftForm:
+    return DraftForm(
+        formdata=None,
+        data={f"text_{locale}": texts.get(locale, "") for locale in LANGUAGE_NAMES},
+    )
+
+
+class ExtendForm(FlaskForm):
+    # Named apart from the details form's fields: both forms share a page, and ids must differ.
+    new_closes_on = _date(_l("New closing date"))
+    new_closes_time = _time(_l("New closing time (Almaty)"))
+
+    def closes_at(self) -> datetime:
+        return to_utc(self.new_closes_on.data, self.new_closes_time.data)
+
+
+def extend_form(consultation: Consultation) -> ExtendForm:
+    closes = in_almaty(consultation.closes_at)
+    return ExtendForm(
+        formdata=None,
+        data={"new_closes_time": closes.time().replace(second=0, microsecond=0)},
+    )
+
+
+def _feedback(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            Length(
+                max=MAX_COMMENT_CHARS,
+                message=_l(
+                    "Each text can be at most %(max)d characters long.", max=MAX_COMMENT_CHARS
+                ),
+            ),
+            _no_hidden_characters,
+        ],
+        render_kw={"rows": 4},
+    )
+
+
+class MeetingForm(FlaskForm):
+    """Meeting details, and one text box per section (added by `meeting_form`)."""
+
+    held_on = _date(_l("Date of the meeting"))
+    place_type = StringField(
+        _l("Kind of place"),
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), _at_most(MAX_PLACE_CHARS), _no_hidden_characters],
+    )
+    participants = WholeNumberField(
+        _l("Number of participants"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(
+                min=1,
+                max=MAX_PARTICIPANTS,
+                message=_l("Enter a number from %(min)d to %(max)d.", min=1, max=MAX_PARTICIPANTS),
+            ),
+        ],
+        render_kw={"min": 1, "max": MAX_PARTICIPANTS},
+    )
+    # The version whose sections the boxes were made for: a newer one moves the boxes.
+    version = HiddenField()
+    general = _feedback(_l("About the whole draft"))
+
+    section_keys: tuple[str, ...] = ()
+    data_version: str = ""
+    today: date | None = None
+
+    def section_fields(self) -> list[TextAreaField]:
+        return [self[f"section_{position}"] for position in range(len(self.section_keys))]
+
+    def feedback(self) -> dict[str | None, str]:
+        """Section key (None for the whole draft) → what was said there."""
+        said: dict[str | None, str] = {
+            key: field.data or ""
+            for key, field in zip(self.section_keys, self.section_fields(), strict=True)
+        }
+        said[None] = self.general.data or ""
+        return said
+
+    def validate_held_on(self, field: AlmatyDateField) -> None:
+        if self.today is not None and field.data and field.data > self.today:
+            raise ValidationError(_l("The meeting date cannot be in the future."))
+
+    def validate_version(self, field: HiddenField) -> None:
+        if field.data != self.data_version:
+            raise ValidationError(
+                _l("A new version was published meanwhile: check the sections and send again.")
+            )
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        valid = super().validate(extra_validators)
+        if valid and not any(text.strip() for text in self.feedback().values()):
+            self.general.errors.append(
+                _("Write down what was said about at least one section or the whole draft.")
+            )
+            return False
+        return valid
+
+
+def meeting_form(sections: Sequence[tuple[str, str]], *, version: int, today: date) -> MeetingForm:
+    """The meeting form for these sections ((key, title) in order) of version `version`."""
+
+    class SectionsMeetingForm(MeetingForm):
+        pass
+
+    for position, (_key, title) in enumerate(sections):
+        setattr(
+            SectionsMeetingForm,
+            f"section_{position}",
+            _feedback(title or _("Introduction")),
+        )
+    SectionsMeetingForm.section_keys = tuple(key for key, _title in sections)
+    SectionsMeetingForm.today = today
+    SectionsMeetingForm.data_version = str(version)
+    return SectionsMeetingForm(data={"version": str(version), "held_on": today})
+
+
+class HideForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (the author will see it)"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Say why the comment is hidden: its author will see this.")),
+            _at_most(MAX_HIDE_REASON_CHARS),
+            _no_hidden_characters,
+        ],
+        render_kw={"rows": 2},
+    )
+
+
+class ModerationConfirmForm(ConfirmForm):
+    """Removing a comment for good, or looking up who wrote it: the passphrase, unless fresh."""

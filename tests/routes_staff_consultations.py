@@ -1,0 +1,80 @@
+"""Route × role rows for the staff consultation pages and moderation (issue 4).
+
+Placeholders: `{consultation}` is the public id of a published, open consultation with sections,
+and `{comment}` the id of a visible comment on it that another member reported; `fill` makes
+them. POST examples carry data that succeeds for staff, so each row also proves the action.
+"""
+
+from __future__ import annotations
+
+# The placeholders are filled by the same helper as the member rows'.
+from tests.consultation_fixtures import fill  # noqa: F401 — used by the staff page tests
+from tests.routes import STAFF, STAFF_DONE, Route
+
+_C = "/staff/consultations/{consultation}"
+_M = "/staff/moderation/{comment}"
+
+DETAILS = {
+    "title": "Route check",
+    "summary": "A summary.",
+    "main_locale": "en",
+    "opens_on": "2030-01-01",
+    "opens_time": "09:00",
+    "closes_on": "2030-02-01",
+    "closes_time": "18:00",
+}
+
+STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
+    Route("staff_consultations.index", "GET", "/staff/consultations", STAFF),
+    Route("staff_consultations.new", "GET", "/staff/consultations/new", STAFF),
+    Route("staff_consultations.create", "POST", "/staff/consultations/new", STAFF_DONE, DETAILS),
+    Route("staff_consultations.edit", "GET", f"{_C}/edit", STAFF),
+    Route("staff_consultations.update", "POST", f"{_C}/edit", STAFF_DONE, DETAILS),
+    Route("staff_consultations.draft", "GET", f"{_C}/draft", STAFF),
+    Route(
+        "staff_consultations.save_draft",
+        "POST",
+        f"{_C}/draft",
+        STAFF_DONE,
+        {"text_en": "## Purpose\n\nThe mobile group identifies children at risk."},
+    ),
+    Route("staff_consultations.preview", "GET", f"{_C}/preview", STAFF),
+    Route("staff_consultations.close", "POST", f"{_C}/close", STAFF_DONE),
+    Route(
+        "staff_consultations.extend",
+        "POST",
+        f"{_C}/extend",
+        STAFF_DONE,
+        {"new_closes_on": "2031-01-01", "new_closes_time": "12:00"},
+    ),
+    # Archiving an open consultation is refused with a message: still a redirect.
+    Route("staff_consultations.archive", "POST", f"{_C}/archive", STAFF_DONE),
+    Route("staff_consultations.unarchive", "POST", f"{_C}/unarchive", STAFF_DONE),
+    Route("staff_consultations.meeting", "GET", f"{_C}/meeting", STAFF),
+    Route(
+        "staff_consultations.record_meeting",
+        "POST",
+        f"{_C}/meeting",
+        STAFF_DONE,
+        {
+            "held_on": "2024-01-15",
+            "place_type": "community centre",
+            "participants": "8",
+            "version": "1",
+            "general": "The group asked for shorter deadlines.",
+        },
+    ),
+    Route("staff_consultations.moderation", "GET", "/staff/moderation", STAFF),
+    Route("staff_consultations.approve", "POST", f"{_M}/approve", STAFF_DONE),
+    Route(
+        "staff_consultations.hide",
+        "POST",
+        f"{_M}/hide",
+        STAFF_DONE,
+        {"reason": "It could identify someone."},
+    ),
+    Route("staff_consultations.restore", "POST", f"{_M}/restore", STAFF_DONE),
+    # A session signed in moments ago needs no passphrase for these two.
+    Route("staff_consultations.remove", "POST", f"{_M}/remove", STAFF_DONE),
+    Route("staff_consultations.reveal_author", "POST", f"{_M}/author", STAFF),
+)
