@@ -199,6 +199,18 @@ def moderation_queue(session: Session) -> list[tuple[Comment, list[Report]]]:
     return [(comment, by_comment.get(comment.id, [])) for comment in comments]
 
 
+def recently_hidden(session: Session, limit: int) -> list[Comment]:
+    """Hidden comments, newest first: the ones staff may want to restore."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.status == CommentStatus.HIDDEN)
+            .order_by(Comment.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def _moderate(
     session: Session,
     comment: Comment,

@@ -123,6 +123,30 @@ def working_copy(session: Session, consultation: Consultation) -> DocumentVersio
     return copy
 
 
+def draft_as_it_stands(session: Session, consultation: Consultation) -> tuple[int, dict[str, str]]:
+    """The working copy's number and texts, without starting one: a GET writes nothing.
+
+    A new working copy starts as a copy of the latest version, so the latest version's texts
+    are what staff will edit either way.
+    """
+    latest = session.scalar(
+        select(DocumentVersion)
+        .where(DocumentVersion.consultation_id == consultation.id)
+        .order_by(DocumentVersion.number.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return 1, {}
+    number = latest.number if latest.published_at is None else latest.number + 1
+    return number, draft_texts(session, latest)
+
+
+def by_ids(session: Session, ids: set[int]) -> dict[int, Consultation]:
+    if not ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(Consultation).where(Consultation.id.in_(ids)))}
+
+
 def draft_texts(session: Session, version: DocumentVersion) -> dict[str, str]:
     return {
         t.locale: t.source

@@ -14,11 +14,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
-from consultations.models import Comment, CommentStatus, Consultation, DocumentVersion
+from consultations.models import Comment, CommentStatus, Consultation
 from consultations.services import comments, consultations, reading
 from consultations.services.comments import CommentRefused
 from portal.accounts import sessions
@@ -152,21 +151,7 @@ def update(public_id: str):  # type: ignore[no-untyped-def]
 
 
 def _draft_as_it_stands(consultation: Consultation) -> tuple[int, dict[str, str]]:
-    """The working copy's number and texts, without starting one: a GET writes nothing.
-
-    A new working copy starts as a copy of the latest version, so the latest version's texts
-    are what staff will edit either way.
-    """
-    latest = db.session.scalar(
-        select(DocumentVersion)
-        .where(DocumentVersion.consultation_id == consultation.id)
-        .order_by(DocumentVersion.number.desc())
-        .limit(1)
-    )
-    if latest is None:
-        return 1, {}
-    number = latest.number if latest.published_at is None else latest.number + 1
-    return number, consultations.draft_texts(db.session, latest)
+    return consultations.draft_as_it_stands(db.session, consultation)
 
 
 def _draft_page(  # type: ignore[no-untyped-def]
@@ -382,27 +367,6 @@ def record_meeting(public_id: str):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- moderation
 
 
-def _recently_hidden() -> list[Comment]:
-    """Hidden comments, newest first: the ones staff may want to restore."""
-    return list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.status == CommentStatus.HIDDEN)
-            .order_by(Comment.id.desc())
-            .limit(HIDDEN_LISTED)
-        )
-    )
-
-
-def _consultations_of(found: list[Comment]) -> dict[int, Consultation]:
-    ids = {comment.consultation_id for comment in found}
-    if not ids:
-        return {}
-    return {
-        c.id: c for c in db.session.scalars(select(Consultation).where(Consultation.id.in_(ids)))
-    }
-
-
 def _moderation_page(  # type: ignore[no-untyped-def]
     *,
     failed: tuple[int, str] | None = None,
@@ -411,12 +375,15 @@ def _moderation_page(  # type: ignore[no-untyped-def]
     status: int = 200,
 ):
     queue = comments.moderation_queue(db.session)
-    hidden = _recently_hidden()
+    hidden = comments.recently_hidden(db.session, HIDDEN_LISTED)
     return render_template(
         "staff/moderation.html",
         queue=queue,
         hidden=hidden,
-        consultations=_consultations_of([c for c, _reports in queue] + hidden),
+        consultations=consultations.by_ids(
+            db.session,
+            {c.consultation_id for c, _reports in queue} | {c.consultation_id for c in hidden},
+        ),
         failed_id=failed[0] if failed else None,
         failed_action=failed[1] if failed else None,
         hide_form=hide_form or HideForm(formdata=None),
