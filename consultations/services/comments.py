@@ -55,6 +55,21 @@ def clean_text(text: str) -> str:
     return text
 
 
+def _current_keys(session: Session, consultation: Consultation) -> set[str]:
+    from consultations.models import DocumentVersion, Section
+
+    number = _current_version_number(session, consultation)
+    return set(
+        session.scalars(
+            select(Section.key)
+            .join(DocumentVersion, DocumentVersion.id == Section.version_id)
+            .where(
+                DocumentVersion.consultation_id == consultation.id, DocumentVersion.number == number
+            )
+        )
+    )
+
+
 def _current_version_number(session: Session, consultation: Consultation) -> int:
     from consultations.models import DocumentVersion
 
@@ -94,6 +109,9 @@ def add(
         if parent.parent_id is not None:
             parent = session.get(Comment, parent.parent_id)
         section_key = parent.section_key
+    elif section_key is not None and section_key not in _current_keys(session, consultation):
+        # Only a section of the version being read can take a new comment.
+        raise NotFound("section")
     comment = Comment(
         consultation_id=consultation.id,
         section_key=section_key,

@@ -122,6 +122,8 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
             form.text.errors.append(str(COMMENT_REFUSALS[refused.code]))
         except NotAllowed:
             form.text.errors.append(_("This consultation is not open for comments."))
+        except NotFound:
+            abort(404)
         else:
             db.session.commit()
             flash(

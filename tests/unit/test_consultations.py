@@ -523,3 +523,20 @@ def test_export_and_erasure_of_comments(db_session, people):
     member_data.erase(db_session, people["member"], keep_contributions=False)
     db_session.refresh(mine)
     assert (mine.text, mine.author_id, mine.status) == ("", None, "deleted")
+
+
+def test_a_comment_needs_a_section_of_the_current_version(db_session, people):
+    consultation = published(db_session, people["staff"])
+    with pytest.raises(NotFound):
+        comments.add(
+            db_session,
+            consultation,
+            author=people["member"],
+            text="x",
+            stance=Stance.OTHER,
+            section_key="no-such-section",
+            parent=None,
+            show_pseudonym=False,
+            quotable=False,
+            now=NOW,
+        )

@@ -43,12 +43,12 @@ def big_draft(sections: int) -> str:
     )
 
 
-def with_comments(app, public_id: str, count: int, tag: str) -> None:
+def with_comments(app, public_id: str, count: int, tag: str, sections: int) -> None:
     writers = [make_member(app, f"Writer {tag} {n}").id for n in range(3)]
     with app.app_context():
         consultation = consultations.get(db.session, public_id)
         now = app.extensions["kenes.clock"].now()
-        keys = [f"section-{n}" for n in range(20)]
+        keys = [f"section-{n}" for n in range(sections)]
         for n in range(count):
             comments.add(
                 db.session,
@@ -56,7 +56,7 @@ def with_comments(app, public_id: str, count: int, tag: str) -> None:
                 author=db.session.get(Member, writers[n % 3]),
                 text=f"Comment {n}",
                 stance=Stance.OTHER,
-                section_key=keys[n % 20],
+                section_key=keys[n % sections],
                 parent=None,
                 show_pseudonym=bool(n % 2),
                 quotable=False,
@@ -69,8 +69,8 @@ def with_comments(app, public_id: str, count: int, tag: str) -> None:
 def test_the_page_loads_in_a_bounded_number_of_queries(app, clock):
     small = open_consultation(app, text=big_draft(2), with_comment=False)
     large = open_consultation(app, text=big_draft(20), with_comment=False)
-    with_comments(app, small.public_id, 3, "a")
-    with_comments(app, large.public_id, 300, "b")
+    with_comments(app, small.public_id, 3, "a", 2)
+    with_comments(app, large.public_id, 300, "b", 20)
     client = app.test_client()
     sign_in(client, make_member(app, "Reader"))
     client.get(f"/consultations/{small.public_id}")  # warm up: last_seen is moved once
@@ -145,6 +145,7 @@ def test_hostile_comment_renders_inert(app, reader):
 def test_hostile_draft_renders_inert(app, reader):
     made = open_consultation(
         app,
+        with_comment=False,
         text="## Purpose\n<script>alert(1)</script>\n"
         "[click](javascript:alert(2))\n<b onclick=x>b</b>",
     )
