@@ -292,3 +292,24 @@ def test_new_version_diff_page(app, reader):
     page = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
     assert "Faster referral" in page
     assert reader.get(f"/consultations/{made.public_id}/changes?from=1&to=9").status_code == 404
+
+
+def test_new_since_the_last_visit_is_marked(app, clock):
+    made = open_consultation(app)
+    account = make_member(app, "Returning Reader")
+    first = app.test_client()
+    sign_in(first, account)  # the first visit: nothing is "new" to someone who never came
+    assert "New since your last visit" not in first.get(
+        f"/consultations/{made.public_id}"
+    ).get_data(as_text=True)
+    clock.advance(timedelta(days=2))
+    writer = app.test_client()
+    sign_in(writer, make_member(app, "Busy Writer"))
+    post_comment(writer, made.public_id, "Written while you were away")
+    again = app.test_client()
+    sign_in(again, account)
+    body = again.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    marked = body.split("Written while you were away")[0].rsplit("<article", 1)[1]
+    assert "New since your last visit" in marked
+    old = body.split("24 hours is too long")[0].rsplit("<article", 1)[1]
+    assert "New since your last visit" not in old
