@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # The placeholders are filled by the same helper as the member rows'.
 from tests.consultation_fixtures import fill  # noqa: F401 — used by the staff page tests
-from tests.routes import STAFF, STAFF_DONE, Route
+from tests.route_roles import STAFF, STAFF_DONE, Route
 
 _C = "/staff/consultations/{consultation}"
 _M = "/staff/moderation/{comment}"

@@ -9,7 +9,8 @@ import pytest
 from tests.routes import ROUTES, example_url
 from tests.web.test_routes import client_as
 
-pytestmark = pytest.mark.postgres
+# Input handling, not storage: this suite runs once, on SQLite (issue 2: fuzzing and XSS suites
+# run once).
 
 HOSTILE = [
     "",

@@ -25,7 +25,6 @@ from portal.extensions import db
 from portal.web.consultation_forms import ALMATY, MAX_DRAFT_CHARS
 from tests.consultation_fixtures import open_consultation
 from tests.factories import PASSPHRASE, csrf_token_from, make_member, sign_in
-from tests.routes import ROLES
 from tests.routes_staff_consultations import STAFF_CONSULTATION_ROUTES, fill
 from tests.web.test_get_purity import database_digest
 from tests.web.test_routes import client_as
@@ -574,31 +573,7 @@ def test_bad_meeting_input_is_explained(app, client, clock, staff):
 # --------------------------------------------------------------------------- who may
 
 
-def test_every_route_of_the_blueprint_has_one_row(app):
-    served = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("staff_consultations.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    rows = [(route.endpoint, route.method) for route in STAFF_CONSULTATION_ROUTES]
-    assert len(rows) == len(set(rows))
-    assert set(rows) == served
-
-
-CASES = [(route, role) for route in STAFF_CONSULTATION_ROUTES for role in ROLES]
-
-
-@pytest.mark.parametrize(
-    ("route", "role"), CASES, ids=[f"{r.method} {r.endpoint} as {role}" for r, role in CASES]
-)
-def test_each_role_gets_what_the_rows_say(app, clock, route, role):
-    client = client_as(app, role, clock)
-    url = fill(app, route.url)
-    with client.open(url, method=route.method, data=route.data) as response:
-        assert response.status_code == route.expect[role], (url, role, response.location)
-        if route.expect[role] == 302:
-            assert response.location.startswith("/auth/login")
+# Each route's answer to each role is in the route x role table (tests/routes.py).
 
 
 def test_a_member_changes_nothing_through_staff_routes(app, clock):
