@@ -313,3 +313,20 @@ def test_new_since_the_last_visit_is_marked(app, clock):
     assert "New since your last visit" in marked
     old = body.split("24 hours is too long")[0].rsplit("<article", 1)[1]
     assert "New since your last visit" not in old
+
+
+def test_many_comments_show_the_newest_few_and_a_link_to_all(app, reader):
+    made = open_consultation(app, with_comment=False)
+    for n in range(7):
+        assert post_comment(reader, made.public_id, f"Numbered comment {n}").status_code == 303
+    section = (
+        reader.get(f"/consultations/{made.public_id}")
+        .get_data(as_text=True)
+        .split('id="section-referral"')[1]
+        .split("</section>")[0]
+    )
+    assert "Numbered comment 6" in section
+    assert "Numbered comment 1" not in section
+    assert "Show all 7 comments" in section
+    everything = reader.get(f"/consultations/{made.public_id}?all=referral").get_data(as_text=True)
+    assert all(f"Numbered comment {n}" in everything for n in range(7))
