@@ -209,13 +209,19 @@ def shot(page: Page, name: str, *, at: str = "") -> None:
 
 
 def make_staff(
-    new_page: Callable[..., Page], server: LiveServer, name: str, *, axe: bool = False
+    new_page: Callable[..., Page],
+    server: LiveServer,
+    name: str,
+    *,
+    axe: bool = False,
+    javascript: bool = True,
 ) -> Page:
     """A staff account made with the CLI (passphrase on stdin, twice), its two-factor sign-in
-    switched on through the site; the page is signed in, on the recovery codes page."""
+    switched on through the site (in a browser with or without JavaScript); the page is signed
+    in, on the recovery codes page."""
     made = flask_cli(server, "users", "create-staff", name, stdin=f"{PASSPHRASE}\n{PASSPHRASE}\n")
     assert name in made, made
-    staff = new_page()
+    staff = new_page(javascript=javascript)
     goto(staff, server, "/auth/login")
     fill_sign_in(staff, name, PASSPHRASE)
     submit(staff)
@@ -592,23 +598,42 @@ def test_consultation_journey_with_javascript(
 # --------------------------------------------------------------------------- 2. without JavaScript
 
 
-def test_member_journey_without_javascript(
+def test_consultation_journey_without_javascript(
     page_nojs: Page, live_server: LiveServer, new_page: Callable[..., Page], invites: Iterator[str]
 ):
+    """Issue 4, acceptance 5: the whole journey, staff's side and members', with JavaScript
+    off in every browser."""
     # axe-core is not run here: its run is asynchronous and needs the page's JavaScript. The
     # same pages are checked with axe in the test above.
     server = live_server
     page = page_nojs
     title = "Порядок работы мобильных групп (без JS)"
-    staff = make_staff(new_page, server, "Plain Curator")
+
+    # ---- Staff, JavaScript off: sign in and switch on two-factor sign-in, create, write the
+    # draft in Russian and Kazakh, publish version 1.
+    staff = make_staff(new_page, server, "Plain Curator", javascript=False)
+    assert "js" not in (staff.get_attribute("html", "class") or "").split()
     public_id, _typed = create_consultation(staff, server, title=title)
+    check(staff, axe=False)  # the draft page, empty
+    save_draft(staff, server, public_id, {"ru": V1_RU, "kk": V1_KK})
+    check(staff, axe=False)
     publish(staff, server, public_id, {"ru": V1_RU, "kk": V1_KK}, "Первая версия.")
+    expect(staff.locator("main section.draft-section")).to_have_count(3)
+    for key, heading in TITLES_RU.items():
+        expect(staff.locator(f"#title-{key}")).to_have_text(heading)
+    expect(staff.locator("main .changelog")).to_have_text("Первая версия.")
+    click_and_load(staff, "main .panel a[hreflang='kk']")
+    for key, heading in TITLES_KK.items():
+        expect(staff.locator(f"#title-{key}")).to_have_text(heading)
+    check(staff, axe=False)
 
     other = join(new_page(javascript=False), server, next(invites), "Plain Thistle")
     goto(other, server, f"/consultations/{public_id}")
     to_reply = comment_on(other, "referral", "Сутки — это долго.", stance="concerns")
-    to_report = comment_on(other, "team", "Здесь названо чьё-то имя.")
+    reported_text = "Здесь названо чьё-то имя."
+    to_report = comment_on(other, "team", reported_text)
 
+    # ---- The member, JavaScript off.
     join(page, server, next(invites), "Plain Saxaul")
     assert "js" not in (page.get_attribute("html", "class") or "").split()
     open_consultation(page, server, public_id, title, axe=False)
@@ -640,7 +665,23 @@ def test_member_journey_without_javascript(
     refusals = (refused_post, refused_post + "#section-followup")
     assert_quiet(page, error_documents=refusals)
 
+    # ---- Staff, JavaScript off: hide the reported comment with a reason; it is gone for the
+    # reporter, and its author sees why.
+    reason = "It names a person who could be recognised."
+    hide(staff, server, to_report, reason, axe=False)
+    goto(page, server, f"/consultations/{public_id}")
+    expect(page.locator(f"#comment-{to_report}")).to_have_count(0)
+    assert reported_text not in page.locator("main").inner_text()
+    goto(other, server, f"/consultations/{public_id}")
+    expect(other.locator(f"#comment-{to_report} .comment__status")).to_contain_text(reason)
+
+    # ---- Staff, JavaScript off: publish version 2.
     publish(staff, server, public_id, {"ru": V2_RU, "kk": V2_KK}, "Вторая версия.")
+    expect(staff.locator("main section.draft-section")).to_have_count(3)
+    expect(staff.locator("#section-privacy")).to_have_count(1)
+    check(staff, axe=False)
+
+    # ---- The member sees the three changes.
     goto(page, server, f"/consultations/{public_id}")
     click_and_load(page, f"main .version a[href='/consultations/{public_id}/changes']")
     assert_changes(page, public_id, axe=False, error_documents=refusals)
@@ -656,9 +697,10 @@ def test_member_journey_without_javascript(
 
     for seen in (page, other):
         assert_quiet(seen, error_documents=refusals)
-        assert_stayed_on_origin(seen, server)
     assert_quiet(staff)
-    assert_phone_layout(page, other)
+    for seen in (page, other, staff):
+        assert_stayed_on_origin(seen, server)
+    assert_phone_layout(page, other, staff)
 
 
 # --------------------------------------------------------------------------- 3. hostile text
