@@ -58,6 +58,17 @@ def _new_passphrase_field(label: str) -> PasswordField:
     )
 
 
+def _repeat_field(label: str) -> PasswordField:
+    """The passphrase typed a second time, to catch a slip of the finger."""
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(REQUIRED),
+            EqualTo("passphrase", message=_l("The two passphrases are not the same.")),
+        ],
+    )
+
+
 def _pseudonym_field(label: str) -> StringField:
     return StringField(
         label,
@@ -89,13 +100,7 @@ class RegisterForm(FlaskForm):
     invite_code = _code_field(_l("Invitation code"))
     pseudonym = _pseudonym_field(_l("Your name on Kenes"))
     passphrase = _new_passphrase_field(_l("Passphrase"))
-    passphrase_again = PasswordField(
-        _l("Passphrase again"),
-        validators=[
-            InputRequired(REQUIRED),
-            EqualTo("passphrase", message=_l("The two passphrases are not the same.")),
-        ],
-    )
+    passphrase_again = _repeat_field(_l("Passphrase again"))
     acknowledge = BooleanField(
         _l("I have read the privacy notice and understand what Kenes keeps about me."),
         validators=[DataRequired(_l("Please confirm that you have read the privacy notice."))],
@@ -115,13 +120,7 @@ class ResetForm(FlaskForm):
     pseudonym = _pseudonym_field(_l("Your name on Kenes"))
     reset_code = _code_field(_l("Reset code"))
     passphrase = _new_passphrase_field(_l("New passphrase"))
-    passphrase_again = PasswordField(
-        _l("New passphrase again"),
-        validators=[
-            InputRequired(REQUIRED),
-            EqualTo("passphrase", message=_l("The two passphrases are not the same.")),
-        ],
-    )
+    passphrase_again = _repeat_field(_l("New passphrase again"))
 
 
 class ConfirmForm(FlaskForm):
@@ -146,13 +145,7 @@ class PseudonymForm(ConfirmForm):
 
 class PassphraseForm(ConfirmForm):
     passphrase = _new_passphrase_field(_l("New passphrase"))
-    passphrase_again = PasswordField(
-        _l("New passphrase again"),
-        validators=[
-            InputRequired(REQUIRED),
-            EqualTo("passphrase", message=_l("The two passphrases are not the same.")),
-        ],
-    )
+    passphrase_again = _repeat_field(_l("New passphrase again"))
 
 
 class EnrolForm(ConfirmForm):
