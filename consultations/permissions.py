@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from consultations.models import Comment, CommentStatus, Consultation, Member, Status
+from consultations.models import (
+    Comment,
+    CommentStatus,
+    Consultation,
+    Decision,
+    DecisionStatus,
+    Member,
+    Role,
+    Status,
+)
 
 
 def is_staff(member: Member | None) -> bool:
@@ -75,3 +84,44 @@ def shows_author(viewer: Member | None, comment: Comment) -> bool:
     here.
     """
     return comment.show_pseudonym and comment.author_id is not None and not comment.former_member
+
+
+def can_vote(
+    member: Member | None, consultation: Consultation, decision: Decision, now: datetime
+) -> bool:
+    """Members with the `member` role vote while a decision is open, in a published
+    consultation — including those who joined after it opened. Staff facilitate; they do not
+    vote."""
+    return (
+        member is not None
+        and not member.disabled
+        and member.role == Role.MEMBER
+        and consultation.published
+        and decision.status(now) == DecisionStatus.OPEN
+    )
+
+
+def can_see_results(
+    member: Member | None, decision: Decision, now: datetime, *, voted: bool
+) -> bool:
+    """Results stay hidden until the decision closes — from staff too. A decision may show live
+    results to members once they have voted (Loomio's rule); staff still see only the count."""
+    if member is None or member.disabled:
+        return False
+    if decision.status(now) == DecisionStatus.CLOSED:
+        return True
+    return (
+        decision.live_results
+        and voted
+        and member.role == Role.MEMBER
+        and decision.status(now) == DecisionStatus.OPEN
+    )
+
+
+def can_see_ballot_count(member: Member | None) -> bool:
+    """Staff follow how many have voted while a decision is open: the number, not the choices."""
+    return is_staff(member)
+
+
+def can_manage_decisions(member: Member | None) -> bool:
+    return is_staff(member)

@@ -18,6 +18,7 @@ from portal.config import Settings, load_settings
 from portal.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
 from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
 from portal.security import fingerprint, headers, passwords, privacy, sanitize
+from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     login_manager.request_loader(sessions.load_signed_in)
 
     # argon2id: the real cost everywhere but in tests, where hashing is made cheap on purpose.
+    app.extensions["kenes.ballot_keys"] = BallotKeys(settings.ballot_secret)
     app.extensions["kenes.passphrases"] = Passphrases(
         passwords.TESTING if settings.env == "testing" else passwords.PRODUCTION
     )
@@ -129,7 +131,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import account, guard, views
-    from portal.web import member, public, staff, staff_consultations
+    from portal.web import decisions, member, public, staff, staff_consultations, staff_decisions
 
     guard.register(app)
     app.register_blueprint(public.bp)
@@ -138,6 +140,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(staff_consultations.bp)
     app.register_blueprint(member.bp)
+    app.register_blueprint(decisions.bp)
+    app.register_blueprint(staff_decisions.bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -44,7 +44,7 @@ def seed(session: Session, *, only_if_empty: bool, now: datetime) -> list[str]:
             role=role,
             locale=locale,
             ballot_token=tokens.new_ballot_token(),
-            today=now.date(),
+            now=now,
         )
         session.add(
             Credential(

@@ -111,9 +111,16 @@ def open_consultation(
 
 
 def fill(app, url: str) -> str:
-    """Replace {consultation} and {comment} in a route's example URL."""
+    """Replace {consultation}, {comment} and {decision} (an open single-choice decision in that
+    consultation) in a route's example URL."""
     if "{consultation}" in url or "{comment}" in url:
         made = open_consultation(app)
         url = url.replace("{consultation}", made.public_id)
         url = url.replace("{comment}", str(made.comment_id))
+        if "{decision}" in url:
+            from tests.decision_fixtures import open_decision
+
+            url = url.replace(
+                "{decision}", open_decision(app, consultation=made.public_id).decision
+            )
     return url

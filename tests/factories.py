@@ -53,7 +53,7 @@ def make_member(
             role=role,
             locale="en",
             ballot_token=tokens.new_ballot_token(),
-            today=now.date(),
+            now=now,
         )
         secret = totp.new_secret() if two_factor else None
         db.session.add(
@@ -63,7 +63,8 @@ def make_member(
                 totp_secret=secret,
             )
         )
-        member.disabled = disabled
+        if disabled:
+            members.set_disabled(db.session, member, True, now=now)
         db.session.commit()
         account = Account(member.id, member.pseudonym, passphrase, role, secret)
         db.session.remove()

@@ -26,6 +26,7 @@ from tests.route_roles import (  # noqa: F401 — re-exported for the tests
     ROLES,
     STAFF,
     STAFF_DONE,
+    VOTE,
     Route,
     expect,
     same,
@@ -184,6 +185,15 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         "/consultations/{consultation}/comments/{comment}/report",
         ACCOUNT_REFUSED,
+    ),
+    # Decisions and secret ballots.
+    Route("decisions.show", "GET", "/consultations/{consultation}/decisions/{decision}", ACCOUNT),
+    Route(
+        "decisions.vote",
+        "POST",
+        "/consultations/{consultation}/decisions/{decision}/ballot",
+        VOTE,
+        {"choice": "0"},
     ),
     Route("staff.index", "GET", "/staff", STAFF_DONE),
     Route("staff.invites", "GET", "/staff/invites", STAFF),

@@ -24,7 +24,31 @@ DETAILS = {
     "closes_time": "18:00",
 }
 
+_D = f"{_C}/decisions/{{decision}}"
+DECISION = {
+    "question": "Who should make the first contact?",
+    "kind": "single",
+    "options": "Mobile groups\nSocial workers",
+    "opens_on": "2030-01-01",
+    "opens_time": "09:00",
+    "closes_on": "2030-02-01",
+    "closes_time": "18:00",
+}
+
 STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
+    Route("staff_decisions.index", "GET", f"{_C}/decisions", STAFF),
+    Route("staff_decisions.new", "GET", f"{_C}/decisions/new", STAFF),
+    Route("staff_decisions.create", "POST", f"{_C}/decisions/new", STAFF_DONE, DECISION),
+    Route("staff_decisions.edit", "GET", f"{_D}/edit", STAFF),
+    Route("staff_decisions.update", "POST", f"{_D}/edit", STAFF_DONE, DECISION),
+    Route("staff_decisions.close", "POST", f"{_D}/close", STAFF_DONE),
+    Route(
+        "staff_decisions.extend",
+        "POST",
+        f"{_D}/extend",
+        STAFF_DONE,
+        {"new_closes_on": "2031-01-01", "new_closes_time": "12:00"},
+    ),
     Route("staff_consultations.index", "GET", "/staff/consultations", STAFF),
     Route("staff_consultations.new", "GET", "/staff/consultations/new", STAFF),
     Route("staff_consultations.create", "POST", "/staff/consultations/new", STAFF_DONE, DETAILS),

@@ -17,16 +17,30 @@ from consultations.models.consultation import (
     Status,
     VersionText,
 )
+from consultations.models.decision import (
+    Ballot,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Option,
+    ProposalAnswer,
+)
 from consultations.models.member import Member, Role
 
 __all__ = [
     "AuditEvent",
+    "Ballot",
     "Comment",
     "CommentStatus",
     "Consultation",
+    "Decision",
+    "DecisionKind",
+    "DecisionStatus",
     "DocumentVersion",
     "Meeting",
     "Member",
+    "Option",
+    "ProposalAnswer",
     "Report",
     "ReportReason",
     "Role",

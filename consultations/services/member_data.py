@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from consultations.models import Member
+from consultations.services import decisions
 
 Exporter = Callable[[Session, Member], Any]
 # (session, member, keep_contributions): keep_contributions=True means the member chose to leave
@@ -49,13 +51,16 @@ def export(session: Session, member: Member) -> dict[str, Any]:
     }
 
 
-def erase(session: Session, member: Member, *, keep_contributions: bool) -> None:
-    """Run every eraser, then delete the member row (its dependants cascade). Flushes only."""
+def erase(session: Session, member: Member, *, keep_contributions: bool, now: datetime) -> None:
+    """Run every eraser, then delete the member row (its dependants cascade). Flushes only.
+
+    Open decisions stop counting the member in their electorate; their ballots stay counted."""
     for entry in sorted(_REGISTRY.values(), key=lambda e: e.name):
         if entry.eraser is not None:
             entry.eraser(session, member, keep_contributions)
     session.delete(member)
     session.flush()
+    decisions.recount_electorate(session, now)
 
 
 def _export_profile(_session: Session, member: Member) -> dict[str, Any]:

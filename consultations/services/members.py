@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from consultations import pseudonyms
 from consultations.errors import NotAllowed, PseudonymTaken
 from consultations.models import Member, Role
+from consultations.services import decisions
 
 
 def find_by_pseudonym(session: Session, typed: str) -> Member | None:
@@ -37,9 +38,12 @@ def is_available(session: Session, pseudonym: str, *, except_member: Member | No
 
 
 def register(
-    session: Session, *, pseudonym: str, role: Role, locale: str, ballot_token: str, today: date
+    session: Session, *, pseudonym: str, role: Role, locale: str, ballot_token: str, now: datetime
 ) -> Member:
-    """Create a member. `pseudonym` is validated here; raises PseudonymError or PseudonymTaken."""
+    """Create a member. `pseudonym` is validated here; raises PseudonymError or PseudonymTaken.
+
+    The row holds the day, never the time (DESIGN §4.4); `now` also tells which decisions are
+    still open, and so count the newcomer in their electorate."""
     pseudonym = pseudonyms.validate(pseudonym)
     if not is_available(session, pseudonym):
         raise PseudonymTaken(pseudonym)
@@ -48,12 +52,13 @@ def register(
         pseudonym_key=pseudonyms.skeleton(pseudonym),
         role=role,
         locale=locale,
-        created_on=today,
-        last_visit_on=today,
+        created_on=now.date(),
+        last_visit_on=now.date(),
         ballot_token=ballot_token,
     )
     session.add(member)
     _flush_or_taken(session, pseudonym)
+    decisions.recount_electorate(session, now)
     return member
 
 
@@ -77,18 +82,20 @@ def _flush_or_taken(session: Session, pseudonym: str) -> None:
         raise PseudonymTaken(pseudonym) from None
 
 
-def set_role(session: Session, member: Member, role: Role) -> None:
+def set_role(session: Session, member: Member, role: Role, *, now: datetime) -> None:
     if member.role == Role.ADMIN and role != Role.ADMIN and _active_admins(session) <= 1:
         raise NotAllowed("the last admin cannot stop being one")
     member.role = role
     session.flush()
+    decisions.recount_electorate(session, now)
 
 
-def set_disabled(session: Session, member: Member, disabled: bool) -> None:
+def set_disabled(session: Session, member: Member, disabled: bool, *, now: datetime) -> None:
     if disabled and member.role == Role.ADMIN and _active_admins(session) <= 1:
         raise NotAllowed("the last admin cannot be disabled")
     member.disabled = disabled
     session.flush()
+    decisions.recount_electorate(session, now)
 
 
 def _active_admins(session: Session) -> int:

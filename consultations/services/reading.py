@@ -1,6 +1,7 @@
 """What a reader sees of a consultation: the current version in their language, comments by
 section, versions, and changes between versions — loaded in a bounded number of queries
-(consultation, versions, sections, section texts, comments, authors), whatever the size.
+(consultation, versions, sections with their texts, comments with the pseudonyms their authors
+chose to show), whatever the size.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from consultations import drafts, permissions
@@ -107,27 +108,25 @@ def page(
                 DocumentVersion.published_at.is_not(None),
             )
             .order_by(DocumentVersion.number)
-            .options(selectinload(DocumentVersion.sections).selectinload(Section.texts))
+            .options(selectinload(DocumentVersion.sections).joinedload(Section.texts))
         )
     )
     current = versions[-1] if versions else None
-    comments = [
-        c
-        for c in session.scalars(
-            select(Comment).where(Comment.consultation_id == consultation.id).order_by(Comment.id)
+    # The pseudonym comes with its comment, and only when its author chose to show it.
+    authors: dict[int, str] = {}
+    comments = []
+    for c, pseudonym in session.execute(
+        select(Comment, Member.pseudonym)
+        .outerjoin(
+            Member, and_(Member.id == Comment.author_id, Comment.show_pseudonym.is_(True))
         )
-        if permissions.can_see_comment(viewer, c) or _is_placeholder(c)
-    ]
-    author_ids = {c.author_id for c in comments if c.author_id and c.show_pseudonym}
-    authors = (
-        dict(
-            session.execute(
-                select(Member.id, Member.pseudonym).where(Member.id.in_(author_ids))
-            ).all()
-        )
-        if author_ids
-        else {}
-    )
+        .where(Comment.consultation_id == consultation.id)
+        .order_by(Comment.id)
+    ):
+        if permissions.can_see_comment(viewer, c) or _is_placeholder(c):
+            comments.append(c)
+            if pseudonym is not None and c.author_id is not None:
+                authors[c.author_id] = pseudonym
 
     by_section: dict[str | None, list[Comment]] = defaultdict(list)
     for comment in comments:

@@ -25,7 +25,7 @@ from portal.accounts.forms import (
     PseudonymForm,
 )
 from portal.accounts.messages import account_message, pseudonym_message
-from portal.extensions import db
+from portal.extensions import checkpoint_wal, db
 from portal.i18n import LANGUAGE_COOKIE
 from portal.security import totp
 from portal.security.headers import CLEAR_SITE_DATA
@@ -253,24 +253,12 @@ def delete() -> Response | tuple[str, int]:
         member = _member()
         keep = form.comments.data == "keep"
         sessions.end_current()
-        member_data.erase(db.session, member, keep_contributions=keep)
+        member_data.erase(db.session, member, keep_contributions=keep, now=sessions.now())
         db.session.commit()
-        _checkpoint_after_erasure()
+        # secure_delete zeroes the pages in the database file only at a checkpoint.
+        checkpoint_wal()
         response = redirect(url_for("public.home"), code=303)
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
     status = 400 if form.is_submitted() else 200
     return render_template("account/delete.html", form=form, needs_confirmation=True), status
-
-
-def _checkpoint_after_erasure() -> None:
-    """With WAL, secure_delete zeroes the pages in the database file only after a checkpoint:
-    until then the old pages live on in the -wal file. TRUNCATE empties it (DESIGN §4.6)."""
-    if db.engine.dialect.name != "sqlite":
-        return
-    # A raw connection in autocommit: a checkpoint cannot run inside a transaction.
-    connection = db.engine.raw_connection()
-    try:
-        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    finally:
-        connection.close()

@@ -145,7 +145,7 @@ def register(
         role=Role(invite.role),
         locale=locale,
         ballot_token=tokens.new_ballot_token(),
-        today=now.date(),
+        now=now,
     )
     session.add(Credential(member_id=member.id, passphrase_hash=passphrases().hash(passphrase)))
     invite.used = True

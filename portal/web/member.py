@@ -17,6 +17,7 @@ from consultations.services import comments, consultations, reading
 from consultations.services.comments import CommentRefused
 from portal.accounts import sessions
 from portal.extensions import db
+from portal.web.decisions import decision_views
 from portal.web.forms import CommentForm, EditCommentForm, ReportForm
 
 bp = Blueprint("member", __name__, url_prefix="/consultations")
@@ -74,6 +75,7 @@ def render_consultation(
     return render_template(
         "consultations/show.html",
         page=page_data,
+        decisions=decision_views(page_data.consultation),
         failed=failed,
         expanded=request.args.get("all", ""),
         newest=reading.NEWEST_PER_SECTION,

@@ -145,7 +145,7 @@ def _set_disabled(member: Member, disabled: bool):  # type: ignore[no-untyped-de
     if not (form.validate_on_submit() and confirmed(form)):
         return _members_page(form, 400)
     try:
-        members.set_disabled(db.session, member, disabled)
+        members.set_disabled(db.session, member, disabled, now=sessions.now())
     except NotAllowed:
         flash(account_message("not_allowed"), "error")
         return redirect(url_for(".member_list"), code=303)
@@ -171,7 +171,7 @@ def change_role(member_id: int):  # type: ignore[no-untyped-def]
     if not (form.validate_on_submit() and confirmed(form)):
         return _members_page(form, 400)
     try:
-        members.set_role(db.session, member, Role(form.role.data))
+        members.set_role(db.session, member, Role(form.role.data), now=sessions.now())
     except NotAllowed:
         flash(account_message("not_allowed"), "error")
         return redirect(url_for(".member_list"), code=303)

@@ -39,6 +39,7 @@ from portal.web.consultation_forms import (
     in_almaty,
     meeting_form,
 )
+from portal.web.decisions import decision_views
 
 bp = Blueprint("staff_consultations", __name__, url_prefix="/staff")
 
@@ -222,6 +223,7 @@ def preview(public_id: str):  # type: ignore[no-untyped-def]
         "staff/consultations/preview.html",
         page=page,
         consultation=page.consultation,
+        decisions=decision_views(page.consultation),
         preview_locale=locale,
         failed=None,
         expanded=request.args.get("all", ""),

@@ -62,7 +62,7 @@ def person(session, name: str, role: Role = Role.MEMBER) -> Member:
         role=role,
         locale="en",
         ballot_token=name.encode().hex()[:32].ljust(32, "0"),
-        today=NOW.date(),
+        now=NOW,
     )
 
 
@@ -517,10 +517,10 @@ def test_export_and_erasure_of_comments(db_session, people):
     )
     exported = member_data.export(db_session, people["member"])
     assert [c["text"] for c in exported["comments"]] == ["my words"]
-    member_data.erase(db_session, people["other"], keep_contributions=True)
+    member_data.erase(db_session, people["other"], keep_contributions=True, now=NOW)
     kept = db_session.scalar(select(Comment).where(Comment.text == "their words"))
     assert (kept.author_id, kept.former_member, kept.show_pseudonym) == (None, True, False)
-    member_data.erase(db_session, people["member"], keep_contributions=False)
+    member_data.erase(db_session, people["member"], keep_contributions=False, now=NOW)
     db_session.refresh(mine)
     assert (mine.text, mine.author_id, mine.status) == ("", None, "deleted")
 

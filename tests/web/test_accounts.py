@@ -572,7 +572,11 @@ def test_export_holds_the_members_data_and_nobody_elses(app, client):
     body = response.get_data(as_text=True)
     assert "Copper Willow" not in body
     assert "argon2" not in body
-    assert "ballot" not in body
+    # The ballot token keys the member's secret ballots: it never leaves the server.
+    token = query(app, select(Member.ballot_token).where(Member.id == mine.id))[0]
+    assert "ballot_token" not in body
+    assert token not in body
+    assert data["ballots"] == []
 
 
 def test_deletion_erases_the_account_for_good(app, client, database_url):

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from consultations.models import Comment, Member, Role, Stance
+from consultations.models import Comment, Decision, DecisionKind, Member, Role, Stance
 from consultations.services import comments, consultations
 from portal.extensions import db
 from tests.consultation_fixtures import open_consultation
+from tests.decision_fixtures import open_decision, vote
 from tests.factories import make_member, sign_in
 
 pytestmark = pytest.mark.postgres
@@ -66,19 +67,45 @@ def with_comments(app, public_id: str, count: int, tag: str, sections: int) -> N
         db.session.remove()
 
 
+def with_decisions(app, public_id: str, count: int, voters: int) -> None:
+    """`count` decisions, one of each kind in turn, each with `voters` ballots."""
+    kinds = list(DecisionKind)
+    made = [open_decision(app, kinds[n % len(kinds)], consultation=public_id) for n in range(count)]
+    for n in range(voters):
+        client = app.test_client()
+        sign_in(client, make_member(app, f"Voter {public_id} {n}"))
+        for decision in made:
+            if decision.decision.endswith(("a", "e")):
+                continue  # some decisions get fewer ballots
+            ranked = "ranked" in decision_kind(app, decision)
+            assert vote(client, decision, 0, ranks={0: 1} if ranked else None).status_code == 303
+
+
+def decision_kind(app, made) -> str:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        kind = db.session.get(Decision, made.decision_id).kind
+        db.session.remove()
+    return kind
+
+
 def test_the_page_loads_in_a_bounded_number_of_queries(app, clock):
     small = open_consultation(app, text=big_draft(2), with_comment=False)
     large = open_consultation(app, text=big_draft(20), with_comment=False)
     with_comments(app, small.public_id, 3, "a", 2)
     with_comments(app, large.public_id, 300, "b", 20)
+    with_decisions(app, small.public_id, 1, 1)
+    with_decisions(app, large.public_id, 8, 12)
     client = app.test_client()
     sign_in(client, make_member(app, "Reader"))
+    vote(client, open_decision(app, consultation=large.public_id), 1)  # the reader's own ballot
     client.get(f"/consultations/{small.public_id}")  # warm up: last_seen is moved once
     with counted_queries(app) as few:
         assert client.get(f"/consultations/{small.public_id}").status_code == 200
     with counted_queries(app) as many:
         body = client.get(f"/consultations/{large.public_id}").get_data(as_text=True)
     assert "Comment 299" in body
+    assert body.count('class="decision"') == 9
+    assert "Your vote:" in body
     assert len(many) == len(few), (few, many)
     assert len(many) <= 8, many
 

@@ -1,0 +1,192 @@
+"""Casting, changing and finding secret ballots, and keeping their storage out of voting order
+(DESIGN §3, checklist 42).
+
+A ballot is written in a transaction that writes nothing else: the caller commits right after
+`cast`, with no other change pending (session bookkeeping has its own transaction). Both
+engines lay new rows down in insertion order, and PostgreSQL stamps each row with the id of the
+transaction that wrote it, so:
+
+- SQLite: `ballot` is WITHOUT ROWID, and every write rewrites the decision's ballots in key
+  order inside the same transaction; the website then checkpoints the WAL (TRUNCATE) so the
+  `-wal` file keeps no frames in voting order.
+- PostgreSQL: a ballot is one upsert. When the decision closes, `rewrite_in_key_order` puts its
+  ballots back in key order in one transaction (so they share one `xmin`), and the website
+  compacts the table in key order (`CLUSTER ballot`: VACUUM FULL, sorted) so their physical
+  order (`ctid`) is key order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from consultations import permissions
+from consultations.clock import Clock
+from consultations.errors import KenesError, NotAllowed
+from consultations.models import (
+    Ballot,
+    Consultation,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Member,
+)
+from consultations.services import decisions
+from consultations.services.decisions import KeyFor
+
+BALLOTS = Ballot.__table__
+
+
+class BallotRefused(KenesError):
+    """The choices do not make a ballot for this decision; `code` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def check_choices(decision: Decision, choices: Sequence[int]) -> list[int]:
+    """The ballot as it will be stored, or BallotRefused: "empty", "unknown_option",
+    "duplicate" (an option chosen or ranked twice), "one_only", "too_many"."""
+    positions = {option.position for option in decision.options}
+    choices = list(choices)
+    if not choices:
+        raise BallotRefused("empty")
+    if any(choice not in positions for choice in choices):
+        raise BallotRefused("unknown_option")
+    if len(set(choices)) != len(choices):
+        raise BallotRefused("duplicate")
+    if decision.kind in (DecisionKind.PROPOSAL, DecisionKind.SINGLE) and len(choices) != 1:
+        raise BallotRefused("one_only")
+    if decision.kind == DecisionKind.MULTIPLE and len(choices) > (decision.max_choices or 1):
+        raise BallotRefused("too_many")
+    if decision.kind != DecisionKind.RANKED:
+        choices.sort()
+    return choices
+
+
+def cast(
+    session: Session,
+    consultation: Consultation,
+    decision: Decision,
+    choices: Sequence[int],
+    *,
+    voter: Member,
+    key_for: KeyFor,
+    clock: Clock,
+) -> None:
+    """Cast or change the voter's ballot. Flushes; the caller commits at once.
+
+    The decision is re-read under a lock and the clock read after it, so a ballot racing a
+    close (by staff or by the clock) is either in before the close or refused: NotAllowed with
+    "closed", "not_open" (not yet), or "not_a_voter" (staff, or a disabled account)."""
+    stored = json.dumps(check_choices(decision, choices), separators=(",", ":"))
+    locked = decisions.lock_for_update(session, decision.id)
+    now = clock.now()
+    if not permissions.can_vote(voter, consultation, locked, now):
+        status = locked.status(now)
+        if status == DecisionStatus.CLOSED:
+            raise NotAllowed("closed")
+        raise NotAllowed("not_open" if status == DecisionStatus.UPCOMING else "not_a_voter")
+    row = {"decision_id": decision.id, "ballot_key": key_for(decision.id), "choices": stored}
+    dialect = session.get_bind().dialect.name
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(BALLOTS).values(row)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[BALLOTS.c.decision_id, BALLOTS.c.ballot_key],
+            set_={"choices": statement.excluded.choices},
+        )
+    )
+    if dialect == "sqlite":
+        rewrite_in_key_order(session, decision.id)
+
+
+def rewrite_in_key_order(session: Session, decision_id: int) -> None:
+    """Delete the decision's ballots and insert them again sorted by key, so the order in which
+    their bytes lie follows the keys — random — and not the order of voting."""
+    rows = [
+        dict(row)
+        for row in session.execute(
+            select(BALLOTS)
+            .where(BALLOTS.c.decision_id == decision_id)
+            .order_by(BALLOTS.c.ballot_key)
+        ).mappings()
+    ]
+    session.execute(delete(BALLOTS).where(BALLOTS.c.decision_id == decision_id))
+    for row in rows:  # one by one: the order of insertion is the point
+        session.execute(BALLOTS.insert().values(row))
+
+
+def own_choices(session: Session, decision: Decision, key_for: KeyFor) -> list[int] | None:
+    found = session.scalar(
+        select(Ballot.choices).where(
+            Ballot.decision_id == decision.id, Ballot.ballot_key == key_for(decision.id)
+        )
+    )
+    return decisions.decode(found) if found is not None else None
+
+
+def due_for_sealing(session: Session, now: datetime) -> list[int]:
+    """Closed decisions whose ballots have not yet been put in key order and compacted."""
+    return list(
+        session.scalars(
+            select(Decision.id)
+            .where(Decision.closes_at <= now, Decision.sealed.is_(False))
+            .order_by(Decision.id)
+        )
+    )
+
+
+def mark_sealed(session: Session, decision_id: int) -> None:
+    """Record that the decision's ballots are in key order. Its own transaction: a ballot's
+    transaction id must not be shared with any other row (checklist 42)."""
+    decision = session.get(Decision, decision_id)
+    if decision is not None:
+        decision.sealed = True
+        session.flush()
+
+
+def export(session: Session, key_for: KeyFor) -> list[dict[str, Any]]:
+    """The member's current ballots, found by recomputing their key for every decision: the
+    database holds nothing else that could find them."""
+    keys = {}
+    for decision_id in session.scalars(select(Decision.id)):
+        keys[key_for(decision_id)] = decision_id
+    if not keys:
+        return []
+    found = dict(
+        session.execute(
+            select(Ballot.decision_id, Ballot.choices).where(Ballot.ballot_key.in_(keys))
+        ).all()
+    )
+    exported = []
+    for decision in session.scalars(
+        select(Decision)
+        .where(Decision.id.in_(found))
+        .order_by(Decision.id)
+        .options(selectinload(Decision.options))
+    ):
+        labels = {option.position: option.code or option.label for option in decision.options}
+        consultation = session.get(Consultation, decision.consultation_id)
+        exported.append(
+            {
+                "consultation": consultation.title if consultation else None,
+                "decision": decision.question,
+                "kind": str(decision.kind),
+                "choices": [labels[p] for p in decisions.decode(found[decision.id])],
+            }
+        )
+    return exported
+
+
+def leave_counted(_session: Session, _member: Member, _keep_contributions: bool) -> None:
+    """Erasure and ballots: nothing to delete, on purpose. A ballot names no one; erasing the
+    member deletes their `ballot_token` with their row, and with it the only way to recompute
+    the key. The ballot stays counted and can never be changed again (issue 5)."""

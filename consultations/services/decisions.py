@@ -1,0 +1,401 @@
+"""Decisions: staff write them (question, explanation, kind, options, dates, quorum), close them
+early or give them more time; readers load them with their ballots in two queries; and a closed
+decision's result is counted from its ballots.
+
+A decision's options cannot change once the first ballot is cast. Its electorate — members with
+the `member` role who are not disabled — is recounted whenever membership changes while it is
+open, so at the moment it closes the number stops moving: turnout is frozen without a job.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from consultations import permissions, tally
+from consultations.errors import KenesError, NotAllowed, NotFound
+from consultations.models import (
+    Ballot,
+    Consultation,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Member,
+    Option,
+    ProposalAnswer,
+    Role,
+)
+from consultations.models.decision import MAX_OPTIONS, MIN_OPTIONS
+from consultations.pseudonyms import has_forbidden_characters
+from consultations.services import audit
+
+_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+MAX_QUESTION_CHARS = 300
+MAX_OPTION_CHARS = 200
+MAX_EXPLANATION_CHARS = 10_000
+
+KeyFor = Callable[[int], str]  # decision id → the viewer's ballot key (portal.security.ballots)
+
+
+class DecisionRefused(KenesError):
+    """The decision cannot be saved as written; `code` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class DecisionDetails:
+    question: str
+    explanation: str
+    kind: DecisionKind
+    options: Sequence[str]  # ignored for a proposal: agree / disagree / abstain
+    max_choices: int | None  # multiple choice only
+    opens_at: datetime
+    closes_at: datetime
+    quorum: int | None
+    live_results: bool
+
+
+def _clean_options(details: DecisionDetails) -> list[str]:
+    if details.kind == DecisionKind.PROPOSAL:
+        return []
+    options = [unicodedata.normalize("NFC", o).strip() for o in details.options]
+    options = [o for o in options if o]
+    if len(options) < MIN_OPTIONS:
+        raise DecisionRefused("too_few_options")
+    if len(options) > MAX_OPTIONS:
+        raise DecisionRefused("too_many_options")
+    if any(len(o) > MAX_OPTION_CHARS for o in options):
+        raise DecisionRefused("option_too_long")
+    if any(has_forbidden_characters(o) for o in options):
+        raise DecisionRefused("option_hidden_characters")
+    if len({o.casefold() for o in options}) != len(options):
+        raise DecisionRefused("duplicate_option")
+    return options
+
+
+def _check(details: DecisionDetails, options: list[str], now: datetime) -> None:
+    if details.closes_at <= details.opens_at:
+        raise DecisionRefused("closes_before_opens")
+    if details.closes_at <= now:
+        raise DecisionRefused("closes_in_the_past")
+    if details.kind == DecisionKind.MULTIPLE and not (
+        details.max_choices and 1 <= details.max_choices <= len(options)
+    ):
+        raise DecisionRefused("max_choices")
+
+
+def _set_options(decision: Decision, kind: DecisionKind, options: list[str]) -> None:
+    if kind == DecisionKind.PROPOSAL:
+        for position, answer in enumerate(ProposalAnswer):
+            decision.options.append(Option(position=position, label="", code=answer.value))
+    else:
+        for position, label in enumerate(options):
+            decision.options.append(Option(position=position, label=label))
+
+
+def _apply(decision: Decision, details: DecisionDetails, options: list[str]) -> None:
+    decision.question = details.question.strip()
+    decision.explanation = details.explanation.strip()
+    decision.kind = details.kind
+    decision.max_choices = details.max_choices if details.kind == DecisionKind.MULTIPLE else None
+    decision.opens_at = details.opens_at
+    decision.closes_at = details.closes_at
+    decision.quorum = details.quorum
+    decision.live_results = details.live_results
+
+
+def _new_public_id(session: Session) -> str:
+    while True:
+        candidate = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+        if session.scalar(select(Decision.id).where(Decision.public_id == candidate)) is None:
+            return candidate
+
+
+def create(
+    session: Session,
+    consultation: Consultation,
+    details: DecisionDetails,
+    *,
+    actor: Member,
+    now: datetime,
+) -> Decision:
+    options = _clean_options(details)
+    _check(details, options, now)
+    decision = Decision(
+        public_id=_new_public_id(session), consultation_id=consultation.id, created_at=now
+    )
+    decision.options = []
+    _apply(decision, details, options)
+    _set_options(decision, details.kind, options)
+    session.add(decision)
+    session.flush()
+    recount_electorate(session, now)
+    audit.record(
+        session, actor=actor, action="decision.create", target=f"decision:{decision.id}", now=now
+    )
+    return decision
+
+
+def update(
+    session: Session, decision: Decision, details: DecisionDetails, *, actor: Member, now: datetime
+) -> None:
+    """Rewrite a decision — only before its first ballot: a ballot names options by position."""
+    if has_ballots(session, decision):
+        raise DecisionRefused("ballots_cast")
+    if decision.status(now) == DecisionStatus.CLOSED:
+        raise DecisionRefused("closed")
+    options = _clean_options(details)
+    _check(details, options, now)
+    _apply(decision, details, options)
+    decision.options.clear()
+    session.flush()  # the old options go before new ones take their positions
+    _set_options(decision, details.kind, options)
+    session.flush()
+    recount_electorate(session, now)
+    audit.record(
+        session, actor=actor, action="decision.edit", target=f"decision:{decision.id}", now=now
+    )
+
+
+def close_now(session: Session, decision: Decision, *, actor: Member, now: datetime) -> None:
+    """End voting at this moment. Locks the decision row (PostgreSQL) so a ballot being cast
+    either commits before the close or sees it; SQLite's write lock does the same."""
+    locked = lock_for_update(session, decision.id)
+    if locked.status(now) != DecisionStatus.OPEN:
+        raise NotAllowed("not_open")
+    locked.closes_at = now
+    audit.record(
+        session, actor=actor, action="decision.close", target=f"decision:{decision.id}", now=now
+    )
+    session.flush()
+
+
+def extend(
+    session: Session, decision: Decision, closes_at: datetime, *, actor: Member, now: datetime
+) -> None:
+    """Give an open (or upcoming) decision more time. A closed one stays closed: its result is
+    frozen."""
+    locked = lock_for_update(session, decision.id)
+    if locked.status(now) == DecisionStatus.CLOSED:
+        raise NotAllowed("closed")
+    if closes_at <= max(now, locked.opens_at):
+        raise NotAllowed("closes_in_the_past")
+    locked.closes_at = closes_at
+    audit.record(
+        session, actor=actor, action="decision.extend", target=f"decision:{decision.id}", now=now
+    )
+    session.flush()
+
+
+def lock_for_update(session: Session, decision_id: int) -> Decision:
+    """The decision as it is now, locked against a concurrent close (FOR SHARE is enough for a
+    ballot; staff's UPDATE waits for it, and it waits for staff's)."""
+    return session.execute(
+        select(Decision)
+        .where(Decision.id == decision_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def recount_electorate(session: Session, now: datetime) -> None:
+    """Set every not-yet-closed decision's electorate to the members who may vote now.
+
+    Called by every change to membership (joining, erasure, role, disabling) and when a
+    decision is written: a closed decision keeps the number it had when it closed."""
+    eligible = (
+        select(func.count())
+        .select_from(Member)
+        .where(Member.role == Role.MEMBER, Member.disabled.is_(False))
+        .scalar_subquery()
+    )
+    session.execute(
+        sa.update(Decision)
+        .where(Decision.closes_at > now)
+        .values(electorate=eligible)
+        .execution_options(synchronize_session=False)
+    )
+    for decision in session.identity_map.values():
+        if isinstance(decision, Decision) and decision.closes_at > now:
+            session.expire(decision, ["electorate"])
+
+
+def has_ballots(session: Session, decision: Decision) -> bool:
+    return (
+        session.scalar(select(Ballot.decision_id).where(Ballot.decision_id == decision.id).limit(1))
+        is not None
+    )
+
+
+def get(session: Session, consultation: Consultation, public_id: str) -> Decision:
+    decision = session.scalar(
+        select(Decision)
+        .where(Decision.consultation_id == consultation.id, Decision.public_id == public_id)
+        .options(selectinload(Decision.options))
+    )
+    if decision is None:
+        raise NotFound(public_id)
+    return decision
+
+
+def ballot_count(session: Session, decision: Decision) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Ballot).where(Ballot.decision_id == decision.id)
+        )
+        or 0
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    option: Option
+    votes: int
+    percent: int  # of ballots, rounded
+
+
+@dataclass(frozen=True)
+class Results:
+    ballots: int
+    electorate: int
+    turnout_percent: int | None  # None when nobody could vote
+    quorum: int | None
+    quorum_met: bool
+    counts: list[OptionCount]
+    runoff: tally.RunoffResult | None  # ranked choice only
+    winner: Option | None
+    final: bool  # the decision is closed: these numbers will not change
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def count(decision: Decision, choices: Sequence[Sequence[int]], now: datetime) -> Results:
+    """Count a decision's ballots (each a list of option positions). Pure: no query."""
+    by_name = {str(option.position): option for option in decision.options}
+    names = list(by_name)
+    papers = [[str(position) for position in ballot] for ballot in choices]
+    runoff = None
+    if decision.kind == DecisionKind.RANKED:
+        runoff = tally.instant_runoff(papers, names)
+        votes = runoff.first_preferences
+        winner = by_name.get(runoff.winner or "")
+    else:
+        votes = tally.count_choices(papers, names)
+        winner = None
+    ballots = len(choices)
+    return Results(
+        ballots=ballots,
+        electorate=decision.electorate,
+        turnout_percent=_percent(ballots, decision.electorate) if decision.electorate else None,
+        quorum=decision.quorum,
+        quorum_met=decision.quorum is None or ballots >= decision.quorum,
+        counts=[
+            OptionCount(by_name[name], votes[name], _percent(votes[name], ballots))
+            for name in names
+        ],
+        runoff=runoff,
+        winner=winner,
+        final=decision.status(now) == DecisionStatus.CLOSED,
+    )
+
+
+# --------------------------------------------------------------------------- readers
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    decision: Decision
+    status: DecisionStatus
+    own_choices: list[int] | None  # the viewer's current ballot, None if they have not voted
+    can_vote: bool
+    ballots: int | None  # the number of ballots, when the viewer may know it
+    results: Results | None  # when the viewer may see them
+
+
+def decode(choices: str) -> list[int]:
+    return [int(position) for position in json.loads(choices)]
+
+
+def for_consultation(
+    session: Session,
+    consultation: Consultation,
+    *,
+    viewer: Member | None,
+    key_for: KeyFor | None,
+    now: datetime,
+    only: str | None = None,
+) -> list[DecisionView]:
+    """The consultation's decisions as `viewer` may see them, in two queries whatever their
+    number: the decisions with their options, then their ballots' choices (never who cast
+    them). `key_for` recomputes the viewer's ballot keys; `only` picks one decision by id."""
+    query = (
+        select(Decision)
+        .where(Decision.consultation_id == consultation.id)
+        .order_by(Decision.opens_at, Decision.id)
+        .options(joinedload(Decision.options))
+    )
+    if only is not None:
+        query = query.where(Decision.public_id == only)
+    found = list(session.scalars(query).unique())
+    if not found:
+        return []
+    ballots: dict[int, dict[str, str]] = {d.id: {} for d in found}
+    for decision_id, key, choices in session.execute(
+        select(Ballot.decision_id, Ballot.ballot_key, Ballot.choices).where(
+            Ballot.decision_id.in_(ballots)
+        )
+    ):
+        ballots[decision_id][key] = choices
+    views = []
+    for decision in found:
+        cast = ballots[decision.id]
+        own = cast.get(key_for(decision.id)) if key_for is not None else None
+        voted = own is not None
+        may_see = permissions.can_see_results(viewer, decision, now, voted=voted)
+        views.append(
+            DecisionView(
+                decision=decision,
+                status=decision.status(now),
+                own_choices=decode(own) if own is not None else None,
+                can_vote=permissions.can_vote(viewer, consultation, decision, now),
+                ballots=len(cast) if may_see or permissions.can_see_ballot_count(viewer) else None,
+                results=count(decision, [decode(c) for c in cast.values()], now)
+                if may_see
+                else None,
+            )
+        )
+    return views
+
+
+def listing(session: Session, consultation: Consultation) -> list[tuple[Decision, int]]:
+    """Staff's list: each decision with its number of ballots (never what they say)."""
+    counts = dict(
+        session.execute(
+            select(Ballot.decision_id, func.count())
+            .join(Decision, Decision.id == Ballot.decision_id)
+            .where(Decision.consultation_id == consultation.id)
+            .group_by(Ballot.decision_id)
+        ).all()
+    )
+    decisions = session.scalars(
+        select(Decision)
+        .where(Decision.consultation_id == consultation.id)
+        .order_by(Decision.opens_at, Decision.id)
+    )
+    return [(decision, counts.get(decision.id, 0)) for decision in decisions]

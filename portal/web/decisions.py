@@ -1,0 +1,141 @@
+"""Decisions as members see them (`/consultations/<id>/decisions/…`): a decision's page with
+its results when the rule allows, and casting or changing a secret ballot.
+
+The ballot's transaction writes the ballot and nothing else: the session's bookkeeping has
+already been committed in its own (`sessions.current`), and this view commits right after
+`ballots.cast`. Anything the viewer may not see is a 404.
+"""
+
+from __future__ import annotations
+
+from babel.dates import format_datetime
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
+
+from consultations import permissions
+from consultations.errors import NotAllowed, NotFound
+from consultations.models import Consultation, Member
+from consultations.services import ballots, consultations, decisions, member_data
+from consultations.services.ballots import BallotRefused
+from portal import ballot_box
+from portal.accounts import sessions
+from portal.extensions import db
+from portal.web.consultation_forms import ALMATY
+from portal.web.decision_forms import BallotForm, Typed, ballot_message, read_ballot
+
+bp = Blueprint("decisions", __name__, url_prefix="/consultations")
+
+
+@bp.before_request
+@login_required
+def _signed_in_only() -> None:
+    """Decisions are for the group: members and staff."""
+
+
+def key_for(member: Member):  # type: ignore[no-untyped-def]
+    """The member's ballot key for any decision, recomputed with the secret."""
+    return current_app.extensions["kenes.ballot_keys"].for_token(member.ballot_token)
+
+
+def decision_views(consultation: Consultation, only: str | None = None):  # type: ignore[no-untyped-def]
+    viewer = current_user.member
+    return decisions.for_consultation(
+        db.session,
+        consultation,
+        viewer=viewer,
+        key_for=key_for(viewer),
+        now=sessions.now(),
+        only=only,
+    )
+
+
+def _found(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
+    try:
+        consultation = consultations.get(db.session, public_id)
+    except NotFound:
+        abort(404)
+    if not permissions.can_view(current_user.member, consultation, sessions.now()):
+        abort(404)
+    views = decision_views(consultation, only=decision_id)
+    if not views:
+        abort(404)
+    return consultation, views[0]
+
+
+def _page(consultation, view, *, typed: Typed | None = None, problem: str = "", status=200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "consultations/decision.html",
+        consultation=consultation,
+        view=view,
+        typed=typed,
+        problem=problem,
+        form=BallotForm(),
+    ), status
+
+
+@bp.get("/<public_id>/decisions/<decision_id>")
+def show(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
+    consultation, view = _found(public_id, decision_id)
+    return _page(consultation, view)
+
+
+@bp.post("/<public_id>/decisions/<decision_id>/ballot")
+def vote(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
+    consultation, view = _found(public_id, decision_id)
+    decision = view.decision
+    typed = read_ballot(decision, request.form)
+    form = BallotForm()
+    code = typed.problem
+    if not form.validate_on_submit():
+        code = code or "expired"
+    if code is None:
+        try:
+            ballots.cast(
+                db.session,
+                consultation,
+                decision,
+                typed.choices,
+                voter=current_user.member,
+                key_for=key_for(current_user.member),
+                clock=current_app.extensions["kenes.clock"],
+            )
+        except BallotRefused as refused:
+            code = refused.code
+        except NotAllowed as refused:
+            code = str(refused)
+    if code is not None:
+        db.session.rollback()
+        if code in ("closed", "not_open"):
+            view = decision_views(consultation, only=decision_id)[0]
+        message = (
+            _("The form had expired. Please vote again.")
+            if code == "expired"
+            else ballot_message(code, decision)
+        )
+        return _page(
+            consultation,
+            view,
+            typed=typed,
+            problem=message,
+            status=403 if code == "not_a_voter" else 400,
+        )
+    db.session.commit()
+    ballot_box.committed()
+    closes = format_datetime(
+        decision.closes_at, "d MMMM y, HH:mm", tzinfo=ALMATY, locale=get_locale()
+    )
+    flash(_("Your vote is recorded. You can change it until %(date)s.", date=closes), "success")
+    return redirect(
+        url_for("member.show", public_id=public_id, _anchor=f"decision-{decision.public_id}"),
+        code=303,
+    )
+
+
+def _export_ballots(session: Session, member: Member) -> list[dict]:
+    return ballots.export(session, key_for(member))
+
+
+member_data.register("ballots", exporter=_export_ballots, eraser=ballots.leave_counted)

@@ -1,0 +1,175 @@
+"""Staff and decisions (`/staff/consultations/<id>/decisions…`): write a decision, change it
+before the first ballot, close it early or give it more time.
+
+Staff see how many ballots a decision has, never what they say, until it closes; then they
+read the result on the decision's own page, as members do. Anyone but staff gets a 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consultations.errors import NotAllowed, NotFound
+from consultations.models import Consultation, Decision
+from consultations.services import consultations, decisions
+from consultations.services.decisions import DecisionRefused
+from portal import ballot_box
+from portal.accounts import sessions
+from portal.extensions import db
+from portal.web.consultation_forms import ExtendForm, extend_form
+from portal.web.decision_forms import DecisionForm, decision_form, decision_message
+from portal.web.staff_consultations import almaty
+
+bp = Blueprint("staff_decisions", __name__, url_prefix="/staff/consultations")
+
+
+@bp.before_request
+@login_required
+def _staff_only() -> None:
+    if not current_user.is_staff:
+        abort(404)
+
+
+def _consultation(public_id: str) -> Consultation:
+    try:
+        return consultations.get(db.session, public_id)
+    except NotFound:
+        abort(404)
+
+
+def _decision(consultation: Consultation, decision_id: str) -> Decision:
+    try:
+        return decisions.get(db.session, consultation, decision_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/<public_id>/decisions")
+def index(public_id: str) -> str:
+    consultation = _consultation(public_id)
+    return render_template(
+        "staff/consultations/decisions.html",
+        consultation=consultation,
+        listed=decisions.listing(db.session, consultation),
+        now=sessions.now(),
+    )
+
+
+def _form_page(  # type: ignore[no-untyped-def]
+    consultation: Consultation,
+    form: DecisionForm,
+    decision: Decision | None = None,
+    status: int = 200,
+    extending: ExtendForm | None = None,
+):
+    now = sessions.now()
+    return render_template(
+        "staff/consultations/decision_form.html",
+        consultation=consultation,
+        decision=decision,
+        form=form,
+        locked=decision is not None and decisions.has_ballots(db.session, decision),
+        ballots=decisions.ballot_count(db.session, decision) if decision else 0,
+        status=decision.status(now) if decision else None,
+        extend_form=extending or (extend_form(decision) if decision else None),
+    ), status
+
+
+@bp.get("/<public_id>/decisions/new")
+def new(public_id: str):  # type: ignore[no-untyped-def]
+    return _form_page(_consultation(public_id), decision_form(None, sessions.now()))
+
+
+@bp.post("/<public_id>/decisions/new")
+def create(public_id: str):  # type: ignore[no-untyped-def]
+    consultation = _consultation(public_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _form_page(consultation, form, status=400)
+    try:
+        decisions.create(
+            db.session, consultation, form.details(), actor=current_user.member, now=sessions.now()
+        )
+    except DecisionRefused as refused:
+        db.session.rollback()
+        form.form_errors.append(decision_message(refused.code))
+        return _form_page(consultation, form, status=400)
+    db.session.commit()
+    flash(_("The decision is saved."), "success")
+    return redirect(url_for(".index", public_id=public_id), code=303)
+
+
+@bp.get("/<public_id>/decisions/<decision_id>/edit")
+def edit(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
+    consultation = _consultation(public_id)
+    decision = _decision(consultation, decision_id)
+    return _form_page(consultation, decision_form(decision, sessions.now()), decision)
+
+
+@bp.post("/<public_id>/decisions/<decision_id>/edit")
+def update(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
+    consultation = _consultation(public_id)
+    decision = _decision(consultation, decision_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _form_page(consultation, form, decision, 400)
+    try:
+        decisions.update(
+            db.session, decision, form.details(), actor=current_user.member, now=sessions.now()
+        )
+    except DecisionRefused as refused:
+        db.session.rollback()
+        form.form_errors.append(decision_message(refused.code))
+        return _form_page(consultation, form, _decision(consultation, decision_id), 400)
+    db.session.commit()
+    flash(_("The decision is saved."), "success")
+    return redirect(url_for(".index", public_id=public_id), code=303)
+
+
+@bp.post("/<public_id>/decisions/<decision_id>/close")
+def close(public_id: str, decision_id: str) -> Response:
+    consultation = _consultation(public_id)
+    decision = _decision(consultation, decision_id)
+    try:
+        decisions.close_now(db.session, decision, actor=current_user.member, now=sessions.now())
+    except NotAllowed as refused:
+        db.session.rollback()
+        flash(decision_message(str(refused)), "error")
+        return redirect(url_for(".edit", public_id=public_id, decision_id=decision_id), code=303)
+    db.session.commit()
+    ballot_box.seal(decision.id)
+    flash(_("Voting is closed. The result is final and shown to members."), "success")
+    return redirect(
+        url_for("decisions.show", public_id=public_id, decision_id=decision_id), code=303
+    )
+
+
+@bp.post("/<public_id>/decisions/<decision_id>/extend")
+def extend(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
+    consultation = _consultation(public_id)
+    decision = _decision(consultation, decision_id)
+    form = ExtendForm()
+    if form.validate_on_submit():
+        try:
+            decisions.extend(
+                db.session,
+                decision,
+                form.closes_at(),
+                actor=current_user.member,
+                now=sessions.now(),
+            )
+        except NotAllowed as refused:
+            db.session.rollback()
+            form.new_closes_on.errors.append(decision_message(str(refused)))
+        else:
+            db.session.commit()
+            flash(_("Voting now closes on %(date)s.", date=almaty(decision.closes_at)), "success")
+            return redirect(
+                url_for(".edit", public_id=public_id, decision_id=decision_id), code=303
+            )
+    decision = _decision(consultation, decision_id)
+    return _form_page(
+        consultation, decision_form(decision, sessions.now()), decision, 400, extending=form
+    )
