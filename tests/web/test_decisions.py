@@ -150,3 +150,188 @@ def count_ballots(app) -> int:
         n = db.session.scalar(select(func.count()).select_from(Ballot))
         db.session.remove()
     return n or 0
+
+
+# --------------------------------------------------------------------------- results
+
+
+def close(app, made, clock) -> None:  # type: ignore[no-untyped-def]
+    staff = make_member(app, f"Closer {made.decision}", role=Role.STAFF, two_factor=True)
+    client = app.test_client()
+    sign_in(client, staff, clock)
+    response = client.post(f"{made.staff_url}/close")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(made.url)
+
+
+def client_for(app, role: str, clock):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    if role in ("voter", "non_voter"):
+        sign_in(client, make_member(app, f"Role {role}"))
+    else:
+        sign_in(client, make_member(app, f"Role {role}", role=Role(role), two_factor=True), clock)
+    return client
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_results_are_hidden_until_close_for_every_role(app, clock, live):
+    """Acceptance 7. Open: members see results only if the decision shows live results and they
+    have voted; staff and admins see the number of ballots, never the choices. Closed: all."""
+    made = open_decision(app, DecisionKind.SINGLE, live_results=live)
+    clients = {
+        role: client_for(app, role, clock) for role in ("voter", "non_voter", "staff", "admin")
+    }
+    assert vote(clients["voter"], made, 1).status_code == 303
+    for other in range(2):
+        assert vote(member_client(app, f"Other Voter {other}"), made, 0).status_code == 303
+    expected_open = {
+        "voter": (live, live),  # (results shown, ballot count shown)
+        "non_voter": (False, False),
+        "staff": (False, True),
+        "admin": (False, True),
+    }
+    for role, (results, count) in expected_open.items():
+        for url in (made.url, f"/consultations/{made.consultation}"):
+            body = clients[role].get(url).get_data(as_text=True)
+            full_page = url == made.url
+            assert ('class="results"' in body) == (results and full_page), (role, url)
+            assert ("Results so far" in body or "See the results so far" in body) == results, role
+            assert ("3 ballots" in body) == count, (role, url)
+            assert "Social workers</span></th>" not in body or (results and full_page), role
+    staff_list = clients["staff"].get(f"/staff/consultations/{made.consultation}/decisions")
+    assert '<td class="number">3' in staff_list.get_data(as_text=True)
+    close(app, made, clock)
+    for role, client in clients.items():
+        body = client.get(made.url).get_data(as_text=True)
+        assert 'class="results"' in body, role
+        assert '<h3 id="results-' in body
+        assert ">Result<" in body
+        assert "3 ballots" in body
+
+
+def rows_of(body: str) -> dict[str, list[str]]:
+    """The results table, as {option: [votes, share]}."""
+    import re
+
+    table = body.split('<table class="results-table">', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for name, votes, share in re.findall(
+        r'<th scope="row">(?:<span lang="\w+">)?([^<]+)(?:</span>)?</th>\s*'
+        r'<td class="number">(\d+)</td>\s*<td class="number">(\d+)%</td>',
+        table,
+    ):
+        rows[name.strip()] = [votes, share]
+    return rows
+
+
+def test_the_result_counts_percentages_turnout_and_quorum(app, clock):
+    made = open_decision(app, DecisionKind.MULTIPLE, quorum=4, max_choices=2)
+    for n, choices in enumerate([(0, 1), (1,), (1, 3)]):
+        assert vote(member_client(app, f"Counted {n}"), made, *choices).status_code == 303
+    with app.app_context():
+        from consultations.models import Decision
+
+        electorate = db.session.get(Decision, made.decision_id).electorate
+        members = db.session.scalar(
+            select(func.count())
+            .select_from(__import__("consultations").models.Member)
+            .where(__import__("consultations").models.Member.role == "member")
+        )
+        db.session.remove()
+    assert electorate == members
+    close(app, made, clock)
+    body = member_client(app, "Reader After").get(made.url).get_data(as_text=True)
+    assert rows_of(body) == {
+        "Shelter": ["1", "33"],
+        "Lawyer": ["3", "100"],
+        "Interpreter": ["0", "0"],
+        "Doctor": ["1", "33"],
+    }
+    turnout = round(100 * 3 / electorate)
+    assert f"turnout {turnout}% (3 of {electorate} members who could vote)" in body
+    assert "quorum of 4 not met: the result does not stand" in body
+    assert '<meter min="0" max="3" value="3" aria-hidden="true"></meter>' in body
+    assert "style=" not in body
+
+
+def test_turnout_is_frozen_when_the_decision_closes(app, clock):
+    made = open_decision(app, DecisionKind.PROPOSAL)
+    assert vote(member_client(app, "Frozen Voter"), made, 0).status_code == 303
+
+    def electorate() -> int:
+        with app.app_context():
+            from consultations.models import Decision
+
+            found = db.session.get(Decision, made.decision_id).electorate
+            db.session.remove()
+        return found
+
+    before = electorate()
+    make_member(app, "Joins While Open")
+    assert electorate() == before + 1
+    make_member(app, "Staff Do Not Count", role=Role.STAFF)
+    assert electorate() == before + 1
+    close(app, made, clock)
+    frozen = electorate()
+    make_member(app, "Joins After Close")
+    assert electorate() == frozen
+    body = member_client(app, "Late Reader").get(made.url).get_data(as_text=True)
+    assert f"(1 of {frozen} members who could vote)" in body
+
+
+def test_ranked_results_show_each_round_and_the_tie_break_rule(app, clock):
+    """Hand-worked: A>B, A, B>C, C>B, D>C. Round 1: A 2, B 1, C 1, D 1 — B, C and D tie with
+    one first preference each, so D, listed last, goes; its ballot moves to C. Round 2: A 2,
+    B 1, C 2 — B goes; B>C moves to C. Round 3: A 2, C 3: C wins with more than half."""
+    made = open_decision(app, DecisionKind.RANKED)
+    papers = [{0: 1, 1: 2}, {0: 1}, {1: 1, 2: 2}, {2: 1, 1: 2}, {3: 1, 2: 2}]
+    for n, ranks in enumerate(papers):
+        assert vote(member_client(app, f"Ranker {n}"), made, ranks=ranks).status_code == 303
+    close(app, made, clock)
+    body = member_client(app, "Ranked Reader").get(made.url).get_data(as_text=True)
+    assert rows_of(body) == {
+        "Plan A": ["2", "40"],
+        "Plan B": ["1", "20"],
+        "Plan C": ["1", "20"],
+        "Plan D": ["1", "20"],
+    }
+    assert "Round 3" in body
+    assert "Round 4" not in body
+    assert body.count("(eliminated)") == 2
+    assert 'Chosen: <span lang="en">Plan C</span>' in body
+    assert "Tie-break: when options tie for the fewest votes" in body
+
+
+def test_a_ballot_cannot_change_the_options_once_cast(app, clock):
+    made = open_decision(app, DecisionKind.SINGLE)
+    assert vote(member_client(app, "First Ballot"), made, 0).status_code == 303
+    staff = client_for(app, "staff", clock)
+    edit = staff.get(f"{made.staff_url}/edit").get_data(as_text=True)
+    assert "Members have started voting, so this decision can no longer be changed." in edit
+    assert 'name="options"' not in edit
+    response = staff.post(
+        f"{made.staff_url}/edit",
+        data={
+            "question": "Changed?",
+            "kind": "single",
+            "options": "X\nY",
+            "opens_on": "2030-01-01",
+            "opens_time": "09:00",
+            "closes_on": "2030-02-01",
+            "closes_time": "18:00",
+        },
+    )
+    assert response.status_code == 400
+    assert ballots_in(app, made) == ["[0]"]
+    with app.app_context():
+        from consultations.models import Option
+
+        labels = list(
+            db.session.scalars(
+                select(Option.label)
+                .where(Option.decision_id == made.decision_id)
+                .order_by(Option.position)
+            )
+        )
+        db.session.remove()
+    assert labels == ["Mobile groups", "Social workers", "Police"]
