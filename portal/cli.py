@@ -18,11 +18,17 @@ def demo_seed(if_empty: bool) -> None:
     settings = current_app.config["KENES"]
     if settings.env != "development":
         raise click.ClickException("demo seed runs only with KENES_ENV=development")
+    from portal import ballot_box
     from portal import demo as demo_content
     from portal.accounts import sessions
 
     lines = demo_content.seed(db.session, only_if_empty=if_empty, now=sessions.now())
     db.session.commit()
+    keys = current_app.extensions["kenes.ballot_keys"]
+    for _ in demo_content.cast_ballots(db.session, lambda m: keys.for_token(m.ballot_token)):
+        db.session.commit()  # one transaction per ballot
+        ballot_box.committed()
+    ballot_box.seal_due(sessions.now())
     for line in lines:
         click.echo(line)
 

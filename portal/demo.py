@@ -1,19 +1,20 @@
 """Demonstration content for `flask demo seed` — development databases only.
 
 Accounts with known demo passphrases (printed, never for production: the command refuses to
-run unless KENES_ENV=development), and invitation codes to try joining. Later issues add
-consultations, decisions and published records.
+run unless KENES_ENV=development), invitation codes to try joining, a consultation with its
+decisions, and demonstration ballots. Later issues add published records.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from consultations.models import Member, Role
-from consultations.services import members
+from consultations.models import Ballot, Consultation, Decision, Member, Role
+from consultations.services import ballots, decisions, members
 from portal import demo_consultation
 from portal.accounts import credentials
 from portal.accounts.models import Credential
@@ -63,3 +64,52 @@ def seed(session: Session, *, only_if_empty: bool, now: datetime) -> list[str]:
     lines.append("Invitation codes to try joining: " + ", ".join(item.code for item in issued))
     session.flush()
     return lines
+
+
+class _At:
+    """A clock stopped at one moment: the demo's ballots were cast while voting was open."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def cast_ballots(
+    session: Session, key_for: Callable[[Member], Callable[[int], str]]
+) -> Iterator[None]:
+    """Cast the demo members' ballots, one per step: the caller commits after each, so every
+    ballot has a transaction of its own (checklist 42). Casts nothing if the demo decisions
+    have ballots already."""
+    consultation = session.scalar(
+        select(Consultation).where(Consultation.title == demo_consultation.TITLE)
+    )
+    if consultation is None:
+        return
+    found = list(
+        session.scalars(
+            select(Decision)
+            .where(Decision.consultation_id == consultation.id)
+            .order_by(Decision.id)
+        )
+    )
+    if len(found) != len(demo_consultation.DECISIONS) or session.scalar(
+        select(Ballot.decision_id).where(Ballot.decision_id.in_([d.id for d in found])).limit(1)
+    ):
+        return
+    voters = [members.find_by_pseudonym(session, name) for name, role, _ in DEMO_ACCOUNTS]
+    voters = [v for v in voters if v is not None and v.role == Role.MEMBER]
+    for position, voter_index, choices in demo_consultation.DEMO_BALLOTS:
+        decision = decisions.get(session, consultation, found[position].public_id)
+        voter = voters[voter_index]
+        ballots.cast(
+            session,
+            consultation,
+            decision,
+            choices,
+            voter=voter,
+            key_for=key_for(voter),
+            clock=_At(decision.opens_at + timedelta(hours=1)),
+        )
+        yield

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from consultations.models import Member, ReportReason, Stance
-from consultations.services import comments, consultations
+from consultations.models import Consultation, Decision, DecisionKind, Member, ReportReason, Stance
+from consultations.services import comments, consultations, decisions
 
 TITLE = "Identifying and referring children at risk: mobile groups (demonstration draft)"
 
@@ -225,4 +225,63 @@ def seed(session: Session, *, staff: Member, voices: list[Member], now: datetime
         actor=staff,
         now=now - timedelta(days=2),
     )
+    seed_decisions(session, consultation, staff=staff, now=now)
     return consultation.public_id
+
+
+# What the group votes on (in the consultation's main language, Russian), and the demonstration
+# ballots of the two demo members: (decision's position here, member's index, choices).
+DECISIONS = (
+    (
+        "Согласны ли вы, что направлять ребёнка нужно в течение 12 часов, а не 24?",
+        DecisionKind.PROPOSAL,
+        [],
+        -1,
+        10,
+    ),
+    (
+        "Кто должен первым говорить с ребёнком? Расставьте варианты по порядку.",
+        DecisionKind.RANKED,
+        ["Социальный работник", "Психолог", "Инспектор полиции", "Специалист НКО"],
+        -1,
+        10,
+    ),
+    (
+        "Где лучше проводить встречи группы?",
+        DecisionKind.SINGLE,
+        ["В общественном центре", "В офисе НКО", "Онлайн"],
+        -6,
+        -1,
+    ),
+)
+DEMO_BALLOTS = ((2, 0, [0]), (2, 1, [1]), (0, 1, [0]))
+
+
+def seed_decisions(
+    session: Session, consultation: Consultation, *, staff: Member, now: datetime
+) -> list[Decision]:
+    """Two open decisions and one that closed yesterday (its ballots are cast afterwards, each
+    in its own transaction: see `portal.demo.cast_ballots`)."""
+    made = []
+    for question, kind, options, opens, closes in DECISIONS:
+        written_at = now + timedelta(days=opens) - timedelta(hours=1)
+        made.append(
+            decisions.create(
+                session,
+                consultation,
+                decisions.DecisionDetails(
+                    question=question,
+                    explanation="Демонстрация: вымышленное решение. *Demonstration only.*",
+                    kind=kind,
+                    options=options,
+                    max_choices=None,
+                    opens_at=now + timedelta(days=opens),
+                    closes_at=now + timedelta(days=closes),
+                    quorum=2,
+                    live_results=kind == DecisionKind.PROPOSAL,
+                ),
+                actor=staff,
+                now=written_at,
+            )
+        )
+    return made

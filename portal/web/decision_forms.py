@@ -83,7 +83,10 @@ class DecisionForm(FlaskForm):
     options = TextAreaField(_l("Options, one per line"), validators=[_at_most(MAX_OPTIONS * 202)])
     max_choices = WholeNumberField(
         _l("Multiple choice: how many options a member may choose at most"),
-        validators=[Optional(), NumberRange(min=1, max=MAX_OPTIONS)],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_OPTIONS, message=_l("Enter a number from 1 to 12.")),
+        ],
     )
     opens_on = _date(_l("Voting opens on"))
     opens_time = _time(_l("Opening time (Almaty)"))
@@ -91,7 +94,10 @@ class DecisionForm(FlaskForm):
     closes_time = _time(_l("Closing time (Almaty)"))
     quorum = WholeNumberField(
         _l("Quorum (optional): the fewest ballots for the result to stand"),
-        validators=[Optional(), NumberRange(min=1, max=100_000)],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100_000, message=_l("Enter a number from 1 to 100,000.")),
+        ],
     )
     live_results = BooleanField(
         _l("Show the results to members as soon as they have voted, before voting closes")

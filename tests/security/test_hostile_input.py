@@ -48,6 +48,23 @@ FIELDS = (
     "role",
     "count",
     "days",
+    # Decisions and ballots (issue 5).
+    "question",
+    "explanation",
+    "kind",
+    "options",
+    "max_choices",
+    "quorum",
+    "opens_on",
+    "opens_time",
+    "closes_on",
+    "closes_time",
+    "live_results",
+    "new_closes_on",
+    "new_closes_time",
+    "choice",
+    "rank-0",
+    "rank-1",
 )
 
 POST_ROUTES = [

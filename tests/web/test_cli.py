@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consultations.models import AuditEvent, Member
 from portal.accounts.models import AuthSession, Credential, Invite, ResetCode
@@ -130,4 +130,21 @@ def test_demo_consultation_is_alive_in_three_languages(app_factory):
         assert {t.locale for t in db.session.scalars(select(SectionText))} == {"kk", "ru", "en"}
         assert len(list(db.session.scalars(select(DocumentVersion)))) == 2
         assert any(c.meeting_id for c in db.session.scalars(select(Comment)))
+        from consultations.models import Ballot, Decision
+
+        found = list(db.session.scalars(select(Decision).order_by(Decision.id)))
+        assert [d.kind for d in found] == ["proposal", "ranked", "single"]
+        counted = [
+            db.session.scalar(
+                select(func.count()).select_from(Ballot).where(Ballot.decision_id == d.id)
+            )
+            for d in found
+        ]
+        assert counted == [1, 0, 2]
+        assert [d.sealed for d in found] == [False, False, True]
+        db.session.remove()
+    # Seeding again adds no ballot.
+    app.test_cli_runner().invoke(args=["demo", "seed", "--if-empty"])
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 3
         db.session.remove()

@@ -216,7 +216,7 @@ def rows_of(body: str) -> dict[str, list[str]]:
     table = body.split('<table class="results-table">', 1)[1].split("</table>", 1)[0]
     rows = {}
     for name, votes, share in re.findall(
-        r'<th scope="row">(?:<span lang="\w+">)?([^<]+)(?:</span>)?</th>\s*'
+        r'<th scope="row">(?:<span lang="\w+">)?([^<]+)(?:</span>)?<meter[^>]*></meter></th>\s*'
         r'<td class="number">(\d+)</td>\s*<td class="number">(\d+)%</td>',
         table,
     ):
