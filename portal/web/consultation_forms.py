@@ -151,12 +151,13 @@ class WholeNumberField(_ReadsTyped, IntegerField):
         return int(typed)
 
 
+# DataRequired, not InputRequired: a date of only spaces was sent, but reads as no value.
 def _date(label: str) -> AlmatyDateField:
-    return AlmatyDateField(label, validators=[InputRequired(REQUIRED)])
+    return AlmatyDateField(label, validators=[DataRequired(REQUIRED)])
 
 
 def _time(label: str) -> AlmatyTimeField:
-    return AlmatyTimeField(label, validators=[InputRequired(REQUIRED)])
+    return AlmatyTimeField(label, validators=[DataRequired(REQUIRED)])
 
 
 class ConsultationForm(FlaskForm):

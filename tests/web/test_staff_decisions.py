@@ -115,6 +115,7 @@ def test_staff_write_a_decision_of_each_kind(app, staff, kind, extra, options):
         ({"closes_on": "2029-12-31"}, "The closing date must come after the opening date."),
         ({"opens_on": "2020-01-01", "closes_on": "2020-02-01"}, "must be in the future"),
         ({"closes_on": "31.12.2030"}, "Enter the date as year-month-day"),
+        ({"closes_on": "  ", "closes_time": " "}, "This field is required."),
         ({"kind": "secret-poll"}, "Not a valid choice"),
         ({"explanation": "x" * 10_001}, "This can be at most 10000 characters long."),
     ],
