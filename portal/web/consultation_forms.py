@@ -26,7 +26,14 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
 
 from consultations.models import Consultation
 from consultations.models.comment import MAX_COMMENT_CHARS
@@ -103,6 +110,7 @@ class _ReadsTyped:
 
     unreadable = _l("This value cannot be read.")
     data: object
+    errors: list[str]
 
     def read(self, typed: str) -> object:
         raise NotImplementedError
@@ -151,13 +159,23 @@ class WholeNumberField(_ReadsTyped, IntegerField):
         return int(typed)
 
 
-# DataRequired, not InputRequired: a date of only spaces was sent, but reads as no value.
+class _ReadOrRequired:
+    """Required, and read: unlike InputRequired, a value of only spaces (sent, but no value)
+    is refused; unlike DataRequired, "cannot be read" is not replaced by "required"."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, _form: FlaskForm, field: _ReadsTyped) -> None:
+        if field.data is None:
+            raise StopValidation(None if field.errors else str(REQUIRED))
+
+
 def _date(label: str) -> AlmatyDateField:
-    return AlmatyDateField(label, validators=[DataRequired(REQUIRED)])
+    return AlmatyDateField(label, validators=[_ReadOrRequired()])
 
 
 def _time(label: str) -> AlmatyTimeField:
-    return AlmatyTimeField(label, validators=[DataRequired(REQUIRED)])
+    return AlmatyTimeField(label, validators=[_ReadOrRequired()])
 
 
 class ConsultationForm(FlaskForm):
