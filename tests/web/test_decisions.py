@@ -335,3 +335,11 @@ def test_a_ballot_cannot_change_the_options_once_cast(app, clock):
         )
         db.session.remove()
     assert labels == ["Mobile groups", "Social workers", "Police"]
+
+
+def test_a_member_who_joined_after_the_decision_opened_votes_too(app, clock):
+    made = open_decision(app, DecisionKind.PROPOSAL, opens_in=timedelta(days=-2))
+    clock.advance(timedelta(days=1))
+    newcomer = member_client(app, "Joined Later")
+    assert vote(newcomer, made, 2).status_code == 303
+    assert ballots_in(app, made) == ["[2]"]
