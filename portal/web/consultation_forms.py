@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -85,6 +87,12 @@ def to_utc(day: date, moment: time) -> datetime:
 
 def in_almaty(instant: datetime) -> datetime:
     return instant.astimezone(ALMATY)
+
+
+def almaty(moment: datetime) -> str:
+    """A moment as the group reads clocks: Asia/Almaty time, in the page's language (also the
+    templates' `almaty` filter)."""
+    return format_datetime(moment, "d MMMM y, HH:mm", tzinfo=ALMATY, locale=get_locale())
 
 
 def _no_hidden_characters(_form: FlaskForm, field: StringField) -> None:

@@ -1,8 +1,8 @@
 """Forms for decisions: staff writing one, and a member's ballot.
 
 A ballot's fields depend on the decision (radios, checkboxes, or a numbered select per option
-for ranked choice), so the ballot form carries only the CSRF token and `read_ballot` reads the
-choices; what was chosen comes back on the page when a ballot is refused.
+for ranked choice), so there is no WTForms class for it: CSRFProtect checks its token, and
+`read_ballot` reads the choices; what was chosen comes back on the page when it is refused.
 """
 
 from __future__ import annotations
@@ -141,10 +141,6 @@ def decision_form(decision: Decision | None, now: datetime) -> DecisionForm:
         "closes_time": closes.time().replace(second=0, microsecond=0),
     }
     return DecisionForm(formdata=None, data=data)
-
-
-class BallotForm(FlaskForm):
-    """Only the CSRF token: the choices are read by `read_ballot`."""
 
 
 @dataclass

@@ -8,23 +8,21 @@ already been committed in its own (`sessions.current`), and this view commits ri
 
 from __future__ import annotations
 
-from babel.dates import format_datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
-from consultations.models import Consultation, Member
+from consultations.models import Consultation, Decision, Member
 from consultations.services import ballots, consultations, decisions, member_data
 from consultations.services.ballots import BallotRefused
 from portal import ballot_box
 from portal.accounts import sessions
 from portal.extensions import db
-from portal.web.consultation_forms import ALMATY
-from portal.web.decision_forms import BallotForm, Typed, ballot_message, read_ballot
+from portal.web.consultation_forms import almaty
+from portal.web.decision_forms import Typed, ballot_message, read_ballot
 
 bp = Blueprint("decisions", __name__, url_prefix="/consultations")
 
@@ -72,7 +70,6 @@ def _page(consultation, view, *, typed: Typed | None = None, problem: str = "", 
         view=view,
         typed=typed,
         problem=problem,
-        form=BallotForm(),
     ), status
 
 
@@ -84,53 +81,56 @@ def show(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<public_id>/decisions/<decision_id>/ballot")
 def vote(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
+    """Cast or change a ballot. (CSRFProtect has checked the token before this runs.)"""
     consultation, view = _found(public_id, decision_id)
-    decision = view.decision
-    typed = read_ballot(decision, request.form)
-    form = BallotForm()
-    code = typed.problem
-    if not form.validate_on_submit():
-        code = code or "expired"
-    if code is None:
-        try:
-            ballots.cast(
-                db.session,
-                consultation,
-                decision,
-                typed.choices,
-                voter=current_user.member,
-                key_for=key_for(current_user.member),
-                clock=current_app.extensions["kenes.clock"],
-            )
-        except BallotRefused as refused:
-            code = refused.code
-        except NotAllowed as refused:
-            code = str(refused)
-    if code is not None:
+    paper = read_ballot(view.decision, request.form)
+    refusal = paper.problem or _cast(consultation, view.decision, paper.choices)
+    if refusal is not None:
         db.session.rollback()
-        if code in ("closed", "not_open"):
-            view = decision_views(consultation, only=decision_id)[0]
-        message = (
-            _("The form had expired. Please vote again.")
-            if code == "expired"
-            else ballot_message(code, decision)
-        )
-        return _page(
-            consultation,
-            view,
-            typed=typed,
-            problem=message,
-            status=403 if code == "not_a_voter" else 400,
-        )
+        return _refused(consultation, decision_id, paper, refusal)
     db.session.commit()
     ballot_box.committed()
-    closes = format_datetime(
-        decision.closes_at, "d MMMM y, HH:mm", tzinfo=ALMATY, locale=get_locale()
+    flash(
+        _(
+            "Your vote is recorded. You can change it until %(date)s.",
+            date=almaty(view.decision.closes_at),
+        ),
+        "success",
     )
-    flash(_("Your vote is recorded. You can change it until %(date)s.", date=closes), "success")
     return redirect(
-        url_for("member.show", public_id=public_id, _anchor=f"decision-{decision.public_id}"),
-        code=303,
+        url_for("member.show", public_id=public_id, _anchor=f"decision-{decision_id}"), code=303
+    )
+
+
+def _cast(consultation: Consultation, decision: Decision, choices: list[int]) -> str | None:
+    """Write the ballot (flushed, not committed); the refusal's code, or None."""
+    try:
+        ballots.cast(
+            db.session,
+            consultation,
+            decision,
+            choices,
+            voter=current_user.member,
+            key_for=key_for(current_user.member),
+            clock=current_app.extensions["kenes.clock"],
+        )
+    except BallotRefused as refused:
+        return refused.code
+    except NotAllowed as refused:
+        return str(refused)
+    return None
+
+
+def _refused(consultation: Consultation, decision_id: str, paper: Typed, code: str):  # type: ignore[no-untyped-def]
+    """The decision's page again, with what was chosen and why it was refused. After a close,
+    the page is loaded again: it now shows the result."""
+    view = decision_views(consultation, only=decision_id)[0]
+    return _page(
+        consultation,
+        view,
+        typed=paper,
+        problem=ballot_message(code, view.decision),
+        status=403 if code == "not_a_voter" else 400,
     )
 
 

@@ -7,9 +7,6 @@ action commits once, here; the services write the audit lines. Anyone but staff 
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from babel.dates import format_datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -25,13 +22,13 @@ from portal.accounts.confirm import confirmed, needs_confirmation
 from portal.extensions import db
 from portal.i18n import LOCALES
 from portal.web.consultation_forms import (
-    ALMATY,
     ConsultationForm,
     DraftForm,
     ExtendForm,
     HideForm,
     MeetingForm,
     ModerationConfirmForm,
+    almaty,
     consultation_form,
     consultation_message,
     draft_form,
@@ -56,10 +53,7 @@ def _staff_only() -> None:
         abort(404)
 
 
-@bp.app_template_filter("almaty")
-def almaty(moment: datetime) -> str:
-    """A moment as the group reads clocks: Asia/Almaty time, in the page's language."""
-    return format_datetime(moment, "d MMMM y, HH:mm", tzinfo=ALMATY, locale=get_locale())
+bp.add_app_template_filter(almaty, "almaty")
 
 
 def _consultation(public_id: str) -> Consultation:

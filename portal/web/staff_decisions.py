@@ -18,9 +18,8 @@ from consultations.services.decisions import DecisionRefused
 from portal import ballot_box
 from portal.accounts import sessions
 from portal.extensions import db
-from portal.web.consultation_forms import ExtendForm, extend_form
+from portal.web.consultation_forms import ExtendForm, almaty, extend_form
 from portal.web.decision_forms import DecisionForm, decision_form, decision_message
-from portal.web.staff_consultations import almaty
 
 bp = Blueprint("staff_decisions", __name__, url_prefix="/staff/consultations")
 

@@ -138,7 +138,8 @@ def _watch(context: BrowserContext, page: Page, *, javascript: bool) -> None:
 
 @pytest.fixture
 def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """Make a page in a fresh context; everything made is closed after the test."""
+    """Make a page in a fresh context; everything made is closed after the test. Its waits fail
+    after 10 s rather than Playwright's 30 when something is amiss."""
     contexts: list[BrowserContext] = []
 
     def make(viewport: tuple[int, int] = PHONE, javascript: bool = True) -> Page:
@@ -150,6 +151,7 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         )
         contexts.append(context)
         page = context.new_page()
+        page.set_default_timeout(10_000)
         _watch(context, page, javascript=javascript)
         return page
 

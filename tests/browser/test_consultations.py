@@ -116,18 +116,6 @@ TITLES_KK = {
 }
 
 
-@pytest.fixture
-def new_page(new_page: Callable[..., Page]) -> Callable[..., Page]:
-    """The shared fixture's pages, failing after 10 s rather than 30 when something is amiss."""
-
-    def make(**options: object) -> Page:
-        page = new_page(**options)
-        page.set_default_timeout(10_000)
-        return page
-
-    return make
-
-
 @pytest.fixture(scope="module")
 def invites(live_server: LiveServer) -> Iterator[str]:
     """Invitation codes for this module's members, made with one command."""

@@ -45,18 +45,6 @@ LATIN = re.compile(r"[A-Za-z]")
 ACCOUNT_NAV = "nav:has(a[href='/auth/login'], form[action='/auth/logout'])"
 
 
-@pytest.fixture
-def new_page(new_page: Callable[..., Page]) -> Callable[..., Page]:
-    """The shared fixture's pages, failing after 10 s rather than 30 when something is amiss."""
-
-    def make(**options: object) -> Page:
-        page = new_page(**options)
-        page.set_default_timeout(10_000)
-        return page
-
-    return make
-
-
 # --------------------------------------------------------------------------- the server's side
 
 

@@ -204,7 +204,7 @@ def test_results_are_hidden_until_close_for_every_role(app, clock, live):
     for role, client in clients.items():
         body = client.get(made.url).get_data(as_text=True)
         assert 'class="results"' in body, role
-        assert '<h3 id="results-' in body
+        assert '<h2 id="results-' in body  # under the decision's h1
         assert ">Result<" in body
         assert "3 ballots" in body
 
