@@ -87,12 +87,23 @@ def open_decision(
     return result
 
 
+def paper_from(body: str) -> str:
+    """The ballot paper's fingerprint in a page's ballot form, as a browser sends it back."""
+    marker = 'name="paper" value="'
+    if marker not in body:
+        return ""
+    start = body.index(marker) + len(marker)
+    return body[start : body.index('"', start)]
+
+
 def vote(client, made: MadeDecision, *choices: int, ranks: dict[int, int] | None = None):  # type: ignore[no-untyped-def]
     """Cast a ballot through the form, as a browser without JavaScript would."""
     page = client.get(made.url)
     data: dict[str, object] = {
         "csrf_token": csrf_token_from(page) if page.status_code == 200 else ""
     }
+    if paper := paper_from(page.get_data(as_text=True)):
+        data["paper"] = paper
     if ranks is not None:
         data |= {f"rank-{position}": str(rank) for position, rank in ranks.items()}
     else:

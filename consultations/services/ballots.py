@@ -36,6 +36,7 @@ from consultations.models import (
     DecisionKind,
     DecisionStatus,
     Member,
+    Option,
 )
 from consultations.services import decisions
 from consultations.services.decisions import KeyFor
@@ -51,10 +52,13 @@ class BallotRefused(KenesError):
         self.code = code
 
 
-def check_choices(decision: Decision, choices: Sequence[int]) -> list[int]:
+def check_choices(
+    decision: Decision, choices: Sequence[int], positions: set[int] | None = None
+) -> list[int]:
     """The ballot as it will be stored, or BallotRefused: "empty", "unknown_option",
     "duplicate" (an option chosen or ranked twice), "one_only", "too_many"."""
-    positions = {option.position for option in decision.options}
+    if positions is None:
+        positions = {option.position for option in decision.options}
     choices = list(choices)
     if not choices:
         raise BallotRefused("empty")
@@ -80,20 +84,32 @@ def cast(
     voter: Member,
     key_for: KeyFor,
     clock: Clock,
+    paper: str | None = None,
 ) -> None:
     """Cast or change the voter's ballot. Flushes; the caller commits at once.
 
-    The decision is re-read under a lock and the clock read after it, so a ballot racing a
-    close (by staff or by the clock) is either in before the close or refused: NotAllowed with
-    "closed", "not_open" (not yet), or "not_a_voter" (staff, or a disabled account)."""
-    stored = json.dumps(check_choices(decision, choices), separators=(",", ":"))
-    locked = decisions.lock_for_update(session, decision.id)
+    The decision is re-read under a lock, and its options and the clock after it: a ballot
+    racing a close (by staff or by the clock) is either in before the close or refused with
+    NotAllowed "closed" ("not_open" before it opens, "not_a_voter" for staff or a disabled
+    account); one racing an edit of the options is checked against the options that stand,
+    and refused ("changed") if `paper` — what the member saw — no longer matches them."""
+    check_choices(decision, choices)  # what can be refused without a lock is refused first
+    locked = decisions.lock_for_update(session, decision.id, to_vote=True)
     now = clock.now()
     if not permissions.can_vote(voter, consultation, locked, now):
         status = locked.status(now)
         if status == DecisionStatus.CLOSED:
             raise NotAllowed("closed")
         raise NotAllowed("not_open" if status == DecisionStatus.UPCOMING else "not_a_voter")
+    standing = session.execute(
+        select(Option.position, Option.code, Option.label)
+        .where(Option.decision_id == decision.id)
+        .order_by(Option.position)
+    ).all()
+    if paper is not None and paper != decisions.paper_of([tuple(row) for row in standing]):
+        raise BallotRefused("changed")
+    valid = check_choices(locked, choices, {position for position, _, _ in standing})
+    stored = json.dumps(valid, separators=(",", ":"))
     row = {"decision_id": decision.id, "ballot_key": key_for(decision.id), "choices": stored}
     dialect = session.get_bind().dialect.name
     insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert

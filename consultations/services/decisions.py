@@ -9,6 +9,7 @@ open, so at the moment it closes the number stops moving: turnout is frozen with
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import unicodedata
@@ -138,9 +139,9 @@ def create(
     decision.options = []
     _apply(decision, details, options)
     _set_options(decision, details.kind, options)
+    decision.electorate = eligible_voters(session)
     session.add(decision)
     session.flush()
-    recount_electorate(session, now)
     audit.record(
         session, actor=actor, action="decision.create", target=f"decision:{decision.id}", now=now
     )
@@ -150,7 +151,12 @@ def create(
 def update(
     session: Session, decision: Decision, details: DecisionDetails, *, actor: Member, now: datetime
 ) -> None:
-    """Rewrite a decision — only before its first ballot: a ballot names options by position."""
+    """Rewrite a decision — only before its first ballot: a ballot names options by position.
+
+    The row is locked first, so a first ballot being cast either commits before this looks for
+    ballots, or waits and then sees the new options (and refuses a paper it no longer
+    matches)."""
+    lock_for_update(session, decision.id)
     if has_ballots(session, decision):
         raise DecisionRefused("ballots_cast")
     if decision.status(now) == DecisionStatus.CLOSED:
@@ -161,8 +167,8 @@ def update(
     decision.options.clear()
     session.flush()  # the old options go before new ones take their positions
     _set_options(decision, details.kind, options)
+    decision.electorate = eligible_voters(session)
     session.flush()
-    recount_electorate(session, now)
     audit.record(
         session, actor=actor, action="decision.edit", target=f"decision:{decision.id}", now=now
     )
@@ -198,36 +204,58 @@ def extend(
     session.flush()
 
 
-def lock_for_update(session: Session, decision_id: int) -> Decision:
-    """The decision as it is now, locked against a concurrent close (FOR SHARE is enough for a
-    ballot; staff's UPDATE waits for it, and it waits for staff's)."""
-    return session.execute(
+def lock_for_update(session: Session, decision_id: int, *, to_vote: bool = False) -> Decision:
+    """The decision as it is now, its row locked (PostgreSQL; SQLite's BEGIN IMMEDIATE has
+    already serialised the transaction). Staff changes take it FOR UPDATE; a ballot takes it
+    FOR SHARE, so ballots do not wait for each other but do wait for, and are waited for by, a
+    close or an edit."""
+    query = (
         select(Decision)
         .where(Decision.id == decision_id)
-        .with_for_update(read=True)
+        .with_for_update(read=to_vote)
         .execution_options(populate_existing=True)
-    ).scalar_one()
+    )
+    if not to_vote:  # staff's changes read the options; a ballot reads them itself
+        query = query.options(selectinload(Decision.options))
+    return session.execute(query).scalar_one()
+
+
+def eligible_voters(session: Session) -> int:
+    """Members who may vote: the `member` role, not disabled."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Member)
+            .where(Member.role == Role.MEMBER, Member.disabled.is_(False))
+        )
+        or 0
+    )
 
 
 def recount_electorate(session: Session, now: datetime) -> None:
     """Set every not-yet-closed decision's electorate to the members who may vote now.
 
-    Called by every change to membership (joining, erasure, role, disabling) and when a
-    decision is written: a closed decision keeps the number it had when it closed."""
-    eligible = (
-        select(func.count())
-        .select_from(Member)
-        .where(Member.role == Role.MEMBER, Member.disabled.is_(False))
-        .scalar_subquery()
+    Called by every change to membership (joining, erasure, role, disabling): a closed decision
+    keeps the number it had when it closed. The rows are locked in id order first, so two
+    membership changes at once queue rather than deadlock."""
+    open_ids = list(
+        session.scalars(
+            select(Decision.id)
+            .where(Decision.closes_at > now)
+            .order_by(Decision.id)
+            .with_for_update()
+        )
     )
+    if not open_ids:
+        return
     session.execute(
         sa.update(Decision)
-        .where(Decision.closes_at > now)
-        .values(electorate=eligible)
+        .where(Decision.id.in_(open_ids))
+        .values(electorate=eligible_voters(session))
         .execution_options(synchronize_session=False)
     )
     for decision in session.identity_map.values():
-        if isinstance(decision, Decision) and decision.closes_at > now:
+        if isinstance(decision, Decision) and decision.id in open_ids:
             session.expire(decision, ["electorate"])
 
 
@@ -318,6 +346,14 @@ def count(decision: Decision, choices: Sequence[Sequence[int]], now: datetime) -
 # --------------------------------------------------------------------------- readers
 
 
+def paper_of(options: Sequence[tuple[int, str | None, str]]) -> str:
+    """A short fingerprint of the ballot paper — each option's (position, code, label) — sent
+    with the form, so a ballot marked on a paper that staff have since rewritten is refused
+    instead of counted for whatever now stands at that position."""
+    text = json.dumps([list(option) for option in options], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class DecisionView:
     decision: Decision
@@ -326,6 +362,7 @@ class DecisionView:
     can_vote: bool
     ballots: int | None  # the number of ballots, when the viewer may know it
     results: Results | None  # when the viewer may see them
+    paper: str  # the ballot paper's fingerprint, sent back with a ballot
 
 
 def decode(choices: str) -> list[int]:
@@ -378,6 +415,7 @@ def for_consultation(
                 results=count(decision, [decode(c) for c in cast.values()], now)
                 if may_see
                 else None,
+                paper=paper_of([(o.position, o.code, o.label) for o in decision.options]),
             )
         )
     return views

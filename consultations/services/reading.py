@@ -117,9 +117,7 @@ def page(
     comments = []
     for c, pseudonym in session.execute(
         select(Comment, Member.pseudonym)
-        .outerjoin(
-            Member, and_(Member.id == Comment.author_id, Comment.show_pseudonym.is_(True))
-        )
+        .outerjoin(Member, and_(Member.id == Comment.author_id, Comment.show_pseudonym.is_(True)))
         .where(Comment.consultation_id == consultation.id)
         .order_by(Comment.id)
     ):

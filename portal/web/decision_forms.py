@@ -202,6 +202,10 @@ def ballot_message(code: str, decision: Decision) -> str:
         if ranked
         else _l("Each option can be chosen only once."),
         "one_only": _l("Choose one option only."),
+        "changed": _l(
+            "Staff changed the options of this decision while you were voting, so your vote was "
+            "not recorded. Please read the options again and vote."
+        ),
         "closed": _l(
             "Voting on this decision has closed, so your vote was not recorded. The results "
             "are below."

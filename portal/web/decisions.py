@@ -84,7 +84,9 @@ def vote(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
     """Cast or change a ballot. (CSRFProtect has checked the token before this runs.)"""
     consultation, view = _found(public_id, decision_id)
     paper = read_ballot(view.decision, request.form)
-    refusal = paper.problem or _cast(consultation, view.decision, paper.choices)
+    refusal = paper.problem or _cast(
+        consultation, view.decision, paper.choices, request.form.get("paper", type=str)
+    )
     if refusal is not None:
         db.session.rollback()
         return _refused(consultation, decision_id, paper, refusal)
@@ -102,8 +104,11 @@ def vote(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _cast(consultation: Consultation, decision: Decision, choices: list[int]) -> str | None:
-    """Write the ballot (flushed, not committed); the refusal's code, or None."""
+def _cast(
+    consultation: Consultation, decision: Decision, choices: list[int], seen: str | None
+) -> str | None:
+    """Write the ballot (flushed, not committed); the refusal's code, or None. `seen` is the
+    fingerprint of the ballot paper the member marked."""
     try:
         ballots.cast(
             db.session,
@@ -113,6 +118,7 @@ def _cast(consultation: Consultation, decision: Decision, choices: list[int]) ->
             voter=current_user.member,
             key_for=key_for(current_user.member),
             clock=current_app.extensions["kenes.clock"],
+            paper=seen[:32] if seen is not None else None,
         )
     except BallotRefused as refused:
         return refused.code

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from consultations.models import Ballot, DecisionKind, Role
 from portal.extensions import db
-from tests.decision_fixtures import open_decision, vote
+from tests.decision_fixtures import open_decision, paper_from, vote
 from tests.factories import make_member, sign_in
 
 pytestmark = pytest.mark.postgres
@@ -343,3 +343,33 @@ def test_a_member_who_joined_after_the_decision_opened_votes_too(app, clock):
     newcomer = member_client(app, "Joined Later")
     assert vote(newcomer, made, 2).status_code == 303
     assert ballots_in(app, made) == ["[2]"]
+
+
+def test_a_ballot_marked_on_options_staff_have_since_changed_is_refused(app, clock):
+    made = open_decision(app, DecisionKind.SINGLE)
+    member = member_client(app, "Stale Page")
+    stale = paper_from(member.get(made.url).get_data(as_text=True))
+    assert stale
+    staff = app.test_client()
+    sign_in(staff, make_member(app, "Option Editor", role=Role.STAFF, two_factor=True), clock)
+    yesterday = (clock.now() - timedelta(days=1)).date().isoformat()
+    edited = staff.post(
+        f"{made.staff_url}/edit",
+        data={
+            "question": "Who first?",
+            "kind": "single",
+            "options": "Police\nMobile groups\nSocial workers",  # the same labels, reordered
+            "opens_on": yesterday,
+            "opens_time": "09:00",
+            "closes_on": "2030-02-01",
+            "closes_time": "18:00",
+        },
+    )
+    assert edited.status_code == 303
+    response = member.post(made.ballot_url, data={"choice": ["0"], "paper": stale})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Staff changed the options of this decision while you were voting" in body
+    assert ballots_in(app, made) == []
+    assert paper_from(body) != stale  # the page shows the new paper
+    assert vote(member, made, 0).status_code == 303
