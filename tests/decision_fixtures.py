@@ -7,7 +7,9 @@ import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 
-from consultations.models import DecisionKind, Member, Role
+from sqlalchemy import select
+
+from consultations.models import DecisionKind, Member, Option, Role
 from consultations.services import consultations, decisions
 from portal.extensions import db
 from tests.consultation_fixtures import open_consultation
@@ -109,3 +111,17 @@ def vote(client, made: MadeDecision, *choices: int, ranks: dict[int, int] | None
     else:
         data["choice"] = [str(choice) for choice in choices]
     return client.post(made.ballot_url, data=data)
+
+
+def option_labels(app, made: MadeDecision) -> list[str]:
+    """The decision's options as they stand, in ballot-paper order."""
+    with app.app_context():
+        labels = list(
+            db.session.scalars(
+                select(Option.label)
+                .where(Option.decision_id == made.decision_id)
+                .order_by(Option.position)
+            )
+        )
+        db.session.remove()
+    return labels

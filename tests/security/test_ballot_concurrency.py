@@ -41,14 +41,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consultations.models import Ballot, Decision, DecisionKind, Member, Option, Role
+from consultations.models import Ballot, Decision, DecisionKind, Member, Role
 from consultations.services import decisions
 from portal import create_app
 from portal.extensions import db
 from portal.security.ballots import BallotKeys
 from portal.web.consultation_forms import in_almaty
 from tests.conftest import TEST_SECRETS
-from tests.decision_fixtures import MadeDecision, open_decision
+from tests.decision_fixtures import MadeDecision, open_decision, option_labels
 from tests.factories import PASSPHRASE, Account, make_member, sign_in
 from tests.servers import LiveServer, gunicorn
 
@@ -406,19 +406,6 @@ def edit_form(app, made: MadeDecision) -> dict[str, str]:
         "closes_on": closes.date().isoformat(),
         "closes_time": closes.strftime("%H:%M"),
     }
-
-
-def option_labels(app, made: MadeDecision) -> list[str]:
-    with app.app_context():
-        labels = list(
-            db.session.scalars(
-                select(Option.label)
-                .where(Option.decision_id == made.decision_id)
-                .order_by(Option.position)
-            )
-        )
-        db.session.remove()
-    return labels
 
 
 def test_a_first_ballot_and_an_edit_of_the_options_never_both_stand(app, clock):

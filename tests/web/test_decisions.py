@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from consultations.models import Ballot, DecisionKind, Role
 from portal.extensions import db
-from tests.decision_fixtures import open_decision, paper_from, vote
+from tests.decision_fixtures import open_decision, option_labels, paper_from, vote
 from tests.factories import make_member, sign_in
 
 pytestmark = pytest.mark.postgres
@@ -323,18 +323,7 @@ def test_a_ballot_cannot_change_the_options_once_cast(app, clock):
     )
     assert response.status_code == 400
     assert ballots_in(app, made) == ["[0]"]
-    with app.app_context():
-        from consultations.models import Option
-
-        labels = list(
-            db.session.scalars(
-                select(Option.label)
-                .where(Option.decision_id == made.decision_id)
-                .order_by(Option.position)
-            )
-        )
-        db.session.remove()
-    assert labels == ["Mobile groups", "Social workers", "Police"]
+    assert option_labels(app, made) == ["Mobile groups", "Social workers", "Police"]
 
 
 def test_a_member_who_joined_after_the_decision_opened_votes_too(app, clock):
