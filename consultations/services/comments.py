@@ -352,7 +352,7 @@ def record_meeting(
 # --------------------------------------------------------------------------- member data
 
 
-def _export(session: Session, member: Member) -> list[dict[str, Any]]:
+def export(session: Session, member: Member) -> list[dict[str, Any]]:
     rows = session.execute(
         select(Comment, Consultation.public_id, Consultation.title)
         .join(Consultation, Consultation.id == Comment.consultation_id)
@@ -399,4 +399,4 @@ def _erase(session: Session, member: Member, keep_contributions: bool) -> None:
     session.execute(update(Report).where(Report.reporter_id == member.id).values(reporter_id=None))
 
 
-member_data.register("comments", exporter=_export, eraser=_erase)
+member_data.register("comments", exporter=export, eraser=_erase)
