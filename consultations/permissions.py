@@ -121,7 +121,3 @@ def can_see_results(
 def can_see_ballot_count(member: Member | None) -> bool:
     """Staff follow how many have voted while a decision is open: the number, not the choices."""
     return is_staff(member)
-
-
-def can_manage_decisions(member: Member | None) -> bool:
-    return is_staff(member)

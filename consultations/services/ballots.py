@@ -140,15 +140,6 @@ def rewrite_in_key_order(session: Session, decision_id: int) -> None:
         session.execute(BALLOTS.insert().values(row))
 
 
-def own_choices(session: Session, decision: Decision, key_for: KeyFor) -> list[int] | None:
-    found = session.scalar(
-        select(Ballot.choices).where(
-            Ballot.decision_id == decision.id, Ballot.ballot_key == key_for(decision.id)
-        )
-    )
-    return decisions.decode(found) if found is not None else None
-
-
 def due_for_sealing(session: Session, now: datetime) -> list[int]:
     """Closed decisions whose ballots have not yet been put in key order and compacted."""
     return list(
