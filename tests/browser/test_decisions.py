@@ -90,10 +90,13 @@ PROPOSAL = Spec(
     explanation="Срок считается **с момента выявления** ребёнка.",
     quorum=2,
 )
+# One option is a single unbroken word longer than a phone is wide: it must wrap, not widen
+# the page (assert_phone_layout).
+LONG_WORD = "Межведомственнаямобильнаягруппа" * 4
 SINGLE = Spec(
     "single",
     "Кто первым встречает ребёнка?",
-    ("Социальный работник", "Психолог", "Инспектор"),
+    ("Социальный работник", "Психолог", LONG_WORD),
 )
 MULTIPLE = Spec(
     "multiple",
