@@ -163,9 +163,7 @@ def mark_sealed(session: Session, decision_id: int) -> None:
 def export(session: Session, key_for: KeyFor) -> list[dict[str, Any]]:
     """The member's current ballots, found by recomputing their key for every decision: the
     database holds nothing else that could find them."""
-    keys = {}
-    for decision_id in session.scalars(select(Decision.id)):
-        keys[key_for(decision_id)] = decision_id
+    keys = [key_for(decision_id) for decision_id in session.scalars(select(Decision.id))]
     if not keys:
         return []
     found = dict(
@@ -174,17 +172,17 @@ def export(session: Session, key_for: KeyFor) -> list[dict[str, Any]]:
         ).all()
     )
     exported = []
-    for decision in session.scalars(
-        select(Decision)
+    for decision, title in session.execute(
+        select(Decision, Consultation.title)
+        .join(Consultation, Consultation.id == Decision.consultation_id)
         .where(Decision.id.in_(found))
         .order_by(Decision.id)
         .options(selectinload(Decision.options))
     ):
         labels = {option.position: option.code or option.label for option in decision.options}
-        consultation = session.get(Consultation, decision.consultation_id)
         exported.append(
             {
-                "consultation": consultation.title if consultation else None,
+                "consultation": title,
                 "decision": decision.question,
                 "kind": str(decision.kind),
                 "choices": [labels[p] for p in decisions.decode(found[decision.id])],

@@ -63,15 +63,15 @@ def _form_page(  # type: ignore[no-untyped-def]
     status: int = 200,
     extending: ExtendForm | None = None,
 ):
-    now = sessions.now()
+    ballots = decisions.ballot_count(db.session, decision) if decision else 0
     return render_template(
         "staff/consultations/decision_form.html",
         consultation=consultation,
         decision=decision,
         form=form,
-        locked=decision is not None and decisions.has_ballots(db.session, decision),
-        ballots=decisions.ballot_count(db.session, decision) if decision else 0,
-        status=decision.status(now) if decision else None,
+        locked=ballots > 0,  # options cannot change once a ballot is cast
+        ballots=ballots,
+        status=decision.status(sessions.now()) if decision else None,
         extend_form=extending or (extend_form(decision) if decision else None),
     ), status
 
