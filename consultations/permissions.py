@@ -118,6 +118,12 @@ def can_see_results(
     )
 
 
+def enough_ballots(decision: Decision, ballots: int) -> bool:
+    """Counts are shown only from the decision's minimum number of ballots, live or final:
+    in a small group, a count of two tells each voter the other's choice."""
+    return ballots >= decision.min_ballots
+
+
 def can_see_ballot_count(member: Member | None) -> bool:
     """Staff follow how many have voted while a decision is open: the number, not the choices."""
     return is_staff(member)

@@ -15,9 +15,19 @@ from jinja2 import StrictUndefined
 from portal.accounts import sessions
 from portal.clock import make_clock
 from portal.config import Settings, load_settings
-from portal.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
+from portal.extensions import (
+    babel,
+    configure_sqlite,
+    csrf,
+    db,
+    login_manager,
+    migrate,
+    settle_wal,
+    wal_checkpointer,
+    watch_removals,
+)
 from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
-from portal.security import fingerprint, headers, passwords, privacy, sanitize
+from portal.security import fingerprint, headers, padding, passwords, privacy, sanitize
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
 
@@ -69,6 +79,10 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["here"] = _here
     # The one way a template shows staff Markdown: rendered and cleaned in portal.security.
     app.jinja_env.globals["markdown"] = sanitize.render_markdown
+    # Pages that show a member's ballot are the same length whatever the choice.
+    app.jinja_env.globals["same_length"] = padding.same_length
+    app.jinja_env.globals["mark"] = padding.mark
+    app.jinja_env.globals["padding_for"] = padding.padding_for
     # {% trans %} blocks fold their whitespace, so a re-wrapped paragraph keeps its msgid.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     if settings.env == "testing":
@@ -115,6 +129,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     with app.app_context():
         configure_sqlite(db.engine)
+        app.extensions["kenes.wal"] = wal_checkpointer(db.engine)
         try:
             fingerprint.check_or_record(
                 db.session, fingerprint.BALLOT_SECRET, settings.ballot_secret
@@ -127,6 +142,9 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
             db.engine.dispose()
             raise
         db.session.remove()
+    # What a commit deleted or overwrote leaves the SQLite log at once (DESIGN §4.6).
+    watch_removals()
+    app.teardown_appcontext(settle_wal)
 
 
 def _register_blueprints(app: Flask) -> None:

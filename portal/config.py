@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from consultations.models.decision import DEFAULT_MIN_BALLOTS
+
 ENVIRONMENTS = ("development", "production", "testing")
 MIN_SECRET_BYTES = 32
 
@@ -58,6 +60,7 @@ class Settings:
     database_url: str
     search_dir: Path
     retention_days: int
+    min_ballots: int
     support_contacts: tuple[SupportContact, ...]
     quick_exit_url: str
     default_locale: str
@@ -225,6 +228,7 @@ def load_settings(
         database_url=database_url,
         search_dir=search_dir,
         retention_days=_positive_int(environ, "KENES_RETENTION_DAYS", 30),
+        min_ballots=_positive_int(environ, "KENES_MIN_BALLOTS", DEFAULT_MIN_BALLOTS),
         support_contacts=_support_contacts(environ.get("KENES_SUPPORT_CONTACTS", ""), env),
         quick_exit_url=quick_exit_url,
         default_locale=default_locale,

@@ -279,6 +279,8 @@ def seed_decisions(
                     closes_at=now + timedelta(days=closes),
                     quorum=2,
                     live_results=kind == DecisionKind.PROPOSAL,
+                    # Two demo members vote: counts from two ballots, in the demo only.
+                    min_ballots=2,
                 ),
                 actor=staff,
                 now=written_at,

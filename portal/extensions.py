@@ -7,8 +7,10 @@ history.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -18,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from consultations.db import Base
+from portal.security.wal import Checkpointer
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -67,18 +70,89 @@ def _is_memory(engine: Engine) -> bool:
     return not database or database == ":memory:" or "mode=memory" in str(engine.url)
 
 
-def checkpoint_wal() -> None:
-    """Copy the SQLite WAL into the database file and empty it (TRUNCATE).
+def wal_checkpointer(engine: Engine) -> Checkpointer | None:
+    """The checkpointer of a SQLite database file; None for PostgreSQL or an in-memory one."""
+    if engine.dialect.name != "sqlite" or _is_memory(engine):
+        return None
+    return Checkpointer(Path(engine.url.database or "").resolve())
 
-    With WAL, what a transaction changed lives on in the `-wal` file, frame after frame in
-    commit order, until a checkpoint: deleted text (DESIGN §4.6) and the order of ballots
-    (checklist 42) would survive there. Runs on a raw connection in autocommit: a checkpoint
-    cannot run inside a transaction. Nothing to do on PostgreSQL.
+
+def checkpoint_wal() -> None:
+    """Empty the SQLite WAL now, or as soon as its readers allow (`portal.security.wal`).
+
+    Runs outside any transaction, on a connection of its own. Nothing to do on PostgreSQL.
     """
-    if db.engine.dialect.name != "sqlite":
+    checkpointer = current_app.extensions.get("kenes.wal")
+    if checkpointer is not None:
+        checkpointer.empty_log()
+
+
+def settle_wal(_error: BaseException | None = None) -> None:
+    """End of every request and command: pay a checkpoint owed by any worker. The request's
+    own transaction is ended first, so it is not the reader in the way."""
+    checkpointer = current_app.extensions.get("kenes.wal")
+    if checkpointer is not None:
+        db.session.remove()
+        checkpointer.settle()
+
+
+# PostgreSQL keeps a deleted row's old version, with the id of the transaction that deleted it
+# (`xmax`), until a vacuum. These tables are rewritten (VACUUM FULL) after a commit that
+# deleted from them, because that id is the one of the rows written with the deletion:
+# redeeming an invite deletes it in the transaction that creates the account.
+POSTGRES_REWRITTEN_AFTER_DELETE = frozenset({"invite"})
+
+
+def _tables_of(objects: Any) -> set[str]:
+    return {getattr(type(o), "__tablename__", "") for o in objects}
+
+
+def _note_removal(session: Any, _context: Any = None) -> None:
+    touched = _tables_of(session.deleted) | _tables_of(session.dirty)
+    if touched:
+        session.info.setdefault("kenes.removed", set()).update(touched)
+
+
+def _note_bulk_removal(state: Any) -> None:
+    if state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        state.session.info.setdefault("kenes.removed", set()).add(getattr(table, "name", ""))
+
+
+def _after_removal(session: Any) -> None:
+    removed = session.info.pop("kenes.removed", None)
+    if not removed:
         return
-    connection = db.engine.raw_connection()
-    try:
-        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    finally:
-        connection.close()
+    checkpoint_wal()
+    if db.engine.dialect.name == "postgresql":
+        for table in sorted(removed & POSTGRES_REWRITTEN_AFTER_DELETE):
+            vacuum_full(table)
+
+
+def _forget_removal(session: Any) -> None:
+    session.info.pop("kenes.removed", None)
+
+
+def vacuum_full(table: str) -> None:
+    """PostgreSQL: rewrite `table` without its dead row versions (autocommit; the table's
+    owner, as the site's role is when it ran `db upgrade`)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'VACUUM FULL "{table}"')
+
+
+def watch_removals() -> None:
+    """After every commit that deleted or overwrote a row: checkpoint the SQLite WAL, and on
+    PostgreSQL rewrite the tables of POSTGRES_REWRITTEN_AFTER_DELETE (DESIGN §4.6).
+
+    Deleting a comment, editing it, hiding or removing it, erasing an account, redeeming an
+    invite, renaming, signing out: each leaves the old row's bytes in the `-wal` file until a
+    checkpoint. Watching the website's session for any UPDATE or DELETE (flushed objects and
+    bulk statements alike), rather than calling a checkpoint from each view, means a new
+    feature cannot forget it. Inserts alone remove nothing and are not checkpointed."""
+    session_class = db.session.session_factory.class_
+    if event.contains(session_class, "after_commit", _after_removal):
+        return
+    event.listen(session_class, "after_flush", _note_removal)
+    event.listen(session_class, "do_orm_execute", _note_bulk_removal)
+    event.listen(session_class, "after_commit", _after_removal)
+    event.listen(session_class, "after_rollback", _forget_removal)

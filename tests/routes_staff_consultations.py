@@ -33,6 +33,7 @@ DECISION = {
     "opens_time": "09:00",
     "closes_on": "2030-02-01",
     "closes_time": "18:00",
+    "min_ballots": "5",
 }
 
 STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (

@@ -21,6 +21,9 @@ from consultations.db import Base, UtcDateTime
 
 MAX_OPTIONS = 12
 MIN_OPTIONS = 2
+# Counts are shown — live or final — only from this many ballots (a decision may set another):
+# with two ballots, each voter would know the other's choice (issue 9).
+DEFAULT_MIN_BALLOTS = 5
 
 
 class DecisionKind(StrEnum):
@@ -48,6 +51,7 @@ class Decision(Base):
         CheckConstraint("kind IN ('proposal', 'single', 'multiple', 'ranked')", name="kind"),
         CheckConstraint("quorum IS NULL OR quorum >= 1", name="quorum"),
         CheckConstraint("max_choices IS NULL OR max_choices >= 1", name="max_choices"),
+        CheckConstraint("min_ballots >= 1", name="min_ballots"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +68,11 @@ class Decision(Base):
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime)
     quorum: Mapped[int | None] = mapped_column(Integer)  # fewest ballots for the result to stand
     live_results: Mapped[bool] = mapped_column(default=False)  # shown to voters before close
+    # The fewest ballots for any count to be shown, live or after close (staff choose it when
+    # they write the decision); below it, only whether it closed and whether quorum was met.
+    min_ballots: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_MIN_BALLOTS, server_default=str(DEFAULT_MIN_BALLOTS)
+    )
     # Members who may vote (role `member`, not disabled). Recounted whenever membership changes
     # while the decision is open, so once it closes the number stands as it was at that moment.
     electorate: Mapped[int] = mapped_column(Integer, default=0)

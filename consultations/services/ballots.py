@@ -1,18 +1,15 @@
 """Casting, changing and finding secret ballots, and keeping their storage out of voting order
 (DESIGN §3, checklist 42).
 
-A ballot is written in a transaction that writes nothing else: the caller commits right after
-`cast`, with no other change pending (session bookkeeping has its own transaction). Both
-engines lay new rows down in insertion order, and PostgreSQL stamps each row with the id of the
-transaction that wrote it, so:
-
-- SQLite: `ballot` is WITHOUT ROWID, and every write rewrites the decision's ballots in key
-  order inside the same transaction; the website then checkpoints the WAL (TRUNCATE) so the
-  `-wal` file keeps no frames in voting order.
-- PostgreSQL: a ballot is one upsert. When the decision closes, `rewrite_in_key_order` puts its
-  ballots back in key order in one transaction (so they share one `xmin`), and the website
-  compacts the table in key order (`CLUSTER ballot`: VACUUM FULL, sorted) so their physical
-  order (`ctid`) is key order.
+A ballot is written in a transaction that writes nothing else (the website's `ballot_box` owns
+it). Both engines lay new rows down in insertion order, and PostgreSQL stamps each row version
+with the id of the transaction that wrote it. So every write — on both engines — upserts the
+ballot and then deletes and inserts again *all* of the decision's ballots in key order, in the
+same transaction: afterwards every live ballot of the decision was written by this one
+transaction, in key order, and nothing says which of them just changed. Ballot writes to one
+decision are serialised (the decision's row is locked FOR UPDATE), since each rewrites them all.
+The website then removes what the rewrite left behind: SQLite checkpoints the WAL (TRUNCATE),
+PostgreSQL clusters the table (dead row versions gone, live ones in key order).
 """
 
 from __future__ import annotations
@@ -120,8 +117,7 @@ def cast(
             set_={"choices": statement.excluded.choices},
         )
     )
-    if dialect == "sqlite":
-        rewrite_in_key_order(session, decision.id)
+    rewrite_in_key_order(session, decision.id)
 
 
 def rewrite_in_key_order(session: Session, decision_id: int) -> None:

@@ -34,7 +34,7 @@ from consultations.models import (
     ProposalAnswer,
     Role,
 )
-from consultations.models.decision import MAX_OPTIONS, MIN_OPTIONS
+from consultations.models.decision import DEFAULT_MIN_BALLOTS, MAX_OPTIONS, MIN_OPTIONS
 from consultations.pseudonyms import has_forbidden_characters
 from consultations.services import audit
 
@@ -65,6 +65,7 @@ class DecisionDetails:
     closes_at: datetime
     quorum: int | None
     live_results: bool
+    min_ballots: int = DEFAULT_MIN_BALLOTS  # counts are shown only from this many ballots
 
 
 def _clean_options(details: DecisionDetails) -> list[str]:
@@ -90,6 +91,8 @@ def _check(details: DecisionDetails, options: list[str], now: datetime) -> None:
         raise DecisionRefused("closes_before_opens")
     if details.closes_at <= now:
         raise DecisionRefused("closes_in_the_past")
+    if details.min_ballots < 1:
+        raise DecisionRefused("min_ballots")
     if details.kind == DecisionKind.MULTIPLE and not (
         details.max_choices and 1 <= details.max_choices <= len(options)
     ):
@@ -114,6 +117,7 @@ def _apply(decision: Decision, details: DecisionDetails, options: list[str]) -> 
     decision.closes_at = details.closes_at
     decision.quorum = details.quorum
     decision.live_results = details.live_results
+    decision.min_ballots = details.min_ballots
 
 
 def _new_public_id(session: Session) -> str:
@@ -205,14 +209,14 @@ def extend(
 
 
 def lock_for_update(session: Session, decision_id: int, *, to_vote: bool = False) -> Decision:
-    """The decision as it is now, its row locked (PostgreSQL; SQLite's BEGIN IMMEDIATE has
-    already serialised the transaction). Staff changes take it FOR UPDATE; a ballot takes it
-    FOR SHARE, so ballots do not wait for each other but do wait for, and are waited for by, a
-    close or an edit."""
+    """The decision as it is now, its row locked FOR UPDATE (PostgreSQL; SQLite's BEGIN
+    IMMEDIATE has already serialised the transaction). Staff changes and ballots alike take
+    it: a ballot rewrites all of the decision's ballots (`ballots.cast`), so two ballots to one
+    decision must not interleave, and a close or an edit waits for a ballot or is waited for."""
     query = (
         select(Decision)
         .where(Decision.id == decision_id)
-        .with_for_update(read=to_vote)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if not to_vote:  # staff's changes read the options; a ballot reads them itself
@@ -363,6 +367,10 @@ class DecisionView:
     ballots: int | None  # the number of ballots, when the viewer may know it
     results: Results | None  # when the viewer may see them
     paper: str  # the ballot paper's fingerprint, sent back with a ballot
+    # The viewer could see results but for the number of ballots, below the decision's
+    # minimum; a closed decision then says only whether quorum was met.
+    too_few: bool = False
+    quorum_met: bool | None = None
 
 
 def decode(choices: str) -> list[int]:
@@ -404,11 +412,14 @@ def for_consultation(
         cast = ballots[decision.id]
         own = cast.get(key_for(decision.id)) if key_for is not None else None
         voted = own is not None
-        may_see = permissions.can_see_results(viewer, decision, now, voted=voted)
+        allowed = permissions.can_see_results(viewer, decision, now, voted=voted)
+        too_few = allowed and not permissions.enough_ballots(decision, len(cast))
+        may_see = allowed and not too_few
+        status = decision.status(now)
         views.append(
             DecisionView(
                 decision=decision,
-                status=decision.status(now),
+                status=status,
                 own_choices=decode(own) if own is not None else None,
                 can_vote=permissions.can_vote(viewer, consultation, decision, now),
                 ballots=len(cast) if may_see or permissions.can_see_ballot_count(viewer) else None,
@@ -416,6 +427,10 @@ def for_consultation(
                 if may_see
                 else None,
                 paper=paper_of([(o.position, o.code, o.label) for o in decision.options]),
+                too_few=too_few,
+                quorum_met=decision.quorum is None or len(cast) >= decision.quorum
+                if too_few and status == DecisionStatus.CLOSED
+                else None,
             )
         )
     return views

@@ -92,8 +92,7 @@ def issue_invites(
 
 
 def invite_status(invite: Invite, now: datetime) -> str:
-    if invite.used:
-        return "used"
+    """unused, revoked or expired: a used invite no longer exists."""
     if invite.revoked:
         return "revoked"
     if invite.expires_at <= now:
@@ -132,7 +131,10 @@ def register(
 ) -> Member:
     """Redeem an invite and create the member and their credential.
 
-    The invite is marked used and keeps no trace of the account it created.
+    The invite is deleted in the same transaction: no row is left that a dump could tie to
+    the account (on PostgreSQL the website then rewrites the table, so not even the deleted
+    version's transaction id stays; on SQLite secure_delete and the WAL checkpoint remove it).
+    A deleted invite's code can never be redeemed again.
     Raises AccountError("invite_invalid"), PseudonymError, PseudonymTaken, AccountError for a
     passphrase problem (code "passphrase_<problem>").
     """
@@ -148,7 +150,7 @@ def register(
         now=now,
     )
     session.add(Credential(member_id=member.id, passphrase_hash=passphrases().hash(passphrase)))
-    invite.used = True
+    session.delete(invite)
     session.flush()
     return member
 

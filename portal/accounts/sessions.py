@@ -5,18 +5,24 @@
 - Idle timeout 30 minutes, absolute 12 hours; a half-signed-in ("pending") session lives five
   minutes and reaches only the code page and public pages.
 - Sign-out and quick exit delete the row, so a copy of the cookie is worthless afterwards.
-- `last_seen_at` (to the minute) is the one write a GET makes, in its own short transaction
-  taken before the request's own, so it never holds the request up or waits on it.
+- Every time it holds is to the minute (created, last seen, confirmed, expiry): a session row
+  must not say to the second when someone signed in or acted.
+- `last_seen_at` is the one write a GET makes, in its own short transaction taken before the
+  request's own, so it never holds the request up or waits on it. A ballot makes none at all
+  (`without_bookkeeping`): on PostgreSQL its transaction id would sit right before the
+  ballots', pairing the voter with the ballot written next.
 - Flask-Login's `login_user()` is never called: it would hash the client's address and agent
   into the cookie. Flask-Login only answers `current_user`, through `load_signed_in`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from flask_login import UserMixin
 from sqlalchemy import delete, select, update
 
@@ -31,6 +37,21 @@ ABSOLUTE_TIMEOUT = timedelta(hours=12)
 PENDING_TIMEOUT = timedelta(minutes=5)
 FRESH_FOR = timedelta(minutes=5)
 COOKIE_KEY = "token"
+_QUIET = "kenes_without_bookkeeping"
+
+View = TypeVar("View", bound=Callable[..., object])
+
+
+def without_bookkeeping(view: View) -> View:
+    """Mark a view whose request must write nothing but its own work: its session is read,
+    never touched (the ballot POST)."""
+    setattr(view, _QUIET, True)
+    return view
+
+
+def _quiet_request() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, _QUIET, False))
 
 
 def now() -> datetime:
@@ -94,7 +115,7 @@ def current() -> SessionState | None:
     state = None
     token = session.get(COOKIE_KEY)
     if isinstance(token, str) and token:
-        state = _look_up_and_touch(tokens.token_hash(token), now())
+        state = _look_up_and_touch(tokens.token_hash(token), now(), touch=not _quiet_request())
         if state is None:
             # Expired or ended elsewhere: forget the token (and its CSRF token with it).
             session.clear()
@@ -102,16 +123,18 @@ def current() -> SessionState | None:
     return state
 
 
-def _look_up_and_touch(token_hash: str, moment: datetime) -> SessionState | None:
+def _look_up_and_touch(token_hash: str, moment: datetime, *, touch: bool) -> SessionState | None:
     if db.session().in_transaction():
         # Only if something read the database before the session was asked for: then the
         # touch rides on the request's own transaction rather than wait for its lock.
-        return _read_and_touch(db.session.connection(), token_hash, moment)
+        return _read_and_touch(db.session.connection(), token_hash, moment, touch=touch)
     with db.engine.begin() as connection:
-        return _read_and_touch(connection, token_hash, moment)
+        return _read_and_touch(connection, token_hash, moment, touch=touch)
 
 
-def _read_and_touch(connection, token_hash: str, moment: datetime) -> SessionState | None:  # type: ignore[no-untyped-def]
+def _read_and_touch(  # type: ignore[no-untyped-def]
+    connection, token_hash: str, moment: datetime, *, touch: bool
+) -> SessionState | None:
     table = AuthSession.__table__
     row = connection.execute(select(table).where(table.c.token_hash == token_hash)).first()
     if row is None:
@@ -122,7 +145,7 @@ def _read_and_touch(connection, token_hash: str, moment: datetime) -> SessionSta
         # removes expired rows.
         return None
     minute = _to_minute(moment)
-    if loaded.last_seen_at < minute:
+    if touch and loaded.last_seen_at < minute:
         connection.execute(update(table).where(table.c.id == row.id).values(last_seen_at=minute))
     return SessionState(
         row.id, row.member_id, row.stage, loaded.confirmed_at, row.previous_visit_on
@@ -142,7 +165,7 @@ def load_signed_in(_request: object) -> SignedIn | None:
 
 def begin(member: Member, *, pending: bool, previous_visit_on: date | None) -> str:
     """Start a session with a new token; drop whatever the cookie held before."""
-    moment = now()
+    moment = _to_minute(now())
     token = tokens.new_session_token()
     db.session.add(
         AuthSession(
@@ -150,7 +173,7 @@ def begin(member: Member, *, pending: bool, previous_visit_on: date | None) -> s
             member_id=member.id,
             stage=PENDING if pending else FULL,
             created_at=moment,
-            last_seen_at=_to_minute(moment),
+            last_seen_at=moment,
             expires_at=moment + (PENDING_TIMEOUT if pending else ABSOLUTE_TIMEOUT),
             confirmed_at=moment,
             previous_visit_on=previous_visit_on,
@@ -172,7 +195,7 @@ def promote(member: Member, *, previous_visit_on: date | None) -> None:
 def confirm_passphrase(state: SessionState) -> None:
     """The member typed their passphrase again: sensitive actions are open for five minutes."""
     db.session.execute(
-        update(AuthSession).where(AuthSession.id == state.id).values(confirmed_at=now())
+        update(AuthSession).where(AuthSession.id == state.id).values(confirmed_at=_to_minute(now()))
     )
     g.pop("kenes_session", None)
 

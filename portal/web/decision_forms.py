@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
@@ -102,6 +103,13 @@ class DecisionForm(FlaskForm):
     live_results = BooleanField(
         _l("Show the results to members as soon as they have voted, before voting closes")
     )
+    min_ballots = WholeNumberField(
+        _l("Show counts only from this many ballots"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(min=1, max=100_000, message=_l("Enter a number from 1 to 100,000.")),
+        ],
+    )
 
     def details(self) -> DecisionDetails:
         return DecisionDetails(
@@ -114,6 +122,7 @@ class DecisionForm(FlaskForm):
             closes_at=to_utc(self.closes_on.data, self.closes_time.data),
             quorum=self.quorum.data,
             live_results=bool(self.live_results.data),
+            min_ballots=self.min_ballots.data or 1,
         )
 
 
@@ -122,7 +131,7 @@ def decision_form(decision: Decision | None, now: datetime) -> DecisionForm:
     if decision is None:
         opens = in_almaty(now)
         closes = in_almaty(now + timedelta(days=7))
-        data = {"kind": "proposal"}
+        data = {"kind": "proposal", "min_ballots": current_app.config["KENES"].min_ballots}
     else:
         opens, closes = in_almaty(decision.opens_at), in_almaty(decision.closes_at)
         data = {
@@ -133,6 +142,7 @@ def decision_form(decision: Decision | None, now: datetime) -> DecisionForm:
             "max_choices": decision.max_choices,
             "quorum": decision.quorum,
             "live_results": decision.live_results,
+            "min_ballots": decision.min_ballots,
         }
     data |= {
         "opens_on": opens.date(),

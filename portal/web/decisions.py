@@ -1,9 +1,9 @@
 """Decisions as members see them (`/consultations/<id>/decisions/…`): a decision's page with
 its results when the rule allows, and casting or changing a secret ballot.
 
-The ballot's transaction writes the ballot and nothing else: the session's bookkeeping has
-already been committed in its own (`sessions.current`), and this view commits right after
-`ballots.cast`. Anything the viewer may not see is a 404.
+The ballot's transaction writes the decision's ballots and nothing else, and the ballot request
+makes no session bookkeeping at all (`sessions.without_bookkeeping`): `ballot_box.cast` owns
+the transaction. Anything the viewer may not see is a 404.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from consultations import permissions
-from consultations.errors import NotAllowed, NotFound
-from consultations.models import Consultation, Decision, Member
+from consultations.errors import NotFound
+from consultations.models import Consultation, Member
 from consultations.services import ballots, consultations, decisions, member_data
-from consultations.services.ballots import BallotRefused
 from portal import ballot_box
 from portal.accounts import sessions
 from portal.extensions import db
@@ -80,18 +79,23 @@ def show(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<public_id>/decisions/<decision_id>/ballot")
+@sessions.without_bookkeeping
 def vote(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
     """Cast or change a ballot. (CSRFProtect has checked the token before this runs.)"""
     consultation, view = _found(public_id, decision_id)
     paper = read_ballot(view.decision, request.form)
-    refusal = paper.problem or _cast(
-        consultation, view.decision, paper.choices, request.form.get("paper", type=str)
+    seen = request.form.get("paper", type=str)
+    refusal = paper.problem or ballot_box.cast(
+        consultation,
+        view.decision,
+        paper.choices,
+        voter=current_user.member,
+        key_for=key_for(current_user.member),
+        clock=current_app.extensions["kenes.clock"],
+        paper=seen[:32] if seen is not None else None,
     )
     if refusal is not None:
-        db.session.rollback()
         return _refused(consultation, decision_id, paper, refusal)
-    db.session.commit()
-    ballot_box.committed()
     flash(
         _(
             "Your vote is recorded. You can change it until %(date)s.",
@@ -102,29 +106,6 @@ def vote(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
     return redirect(
         url_for("member.show", public_id=public_id, _anchor=f"decision-{decision_id}"), code=303
     )
-
-
-def _cast(
-    consultation: Consultation, decision: Decision, choices: list[int], seen: str | None
-) -> str | None:
-    """Write the ballot (flushed, not committed); the refusal's code, or None. `seen` is the
-    fingerprint of the ballot paper the member marked."""
-    try:
-        ballots.cast(
-            db.session,
-            consultation,
-            decision,
-            choices,
-            voter=current_user.member,
-            key_for=key_for(current_user.member),
-            clock=current_app.extensions["kenes.clock"],
-            paper=seen[:32] if seen is not None else None,
-        )
-    except BallotRefused as refused:
-        return refused.code
-    except NotAllowed as refused:
-        return str(refused)
-    return None
 
 
 def _refused(consultation: Consultation, decision_id: str, paper: Typed, code: str):  # type: ignore[no-untyped-def]

@@ -39,11 +39,13 @@ def _sqlite_master(engine) -> dict[str, str]:
 def _canonical_ddl(sql: str) -> str:
     """The CREATE statement with whitespace folded and its column and constraint clauses in a
     stable order: the order Alembic and create_all list constraints in is not a difference.
-    Anything after the closing parenthesis (WITHOUT ROWID, STRICT) is kept as is."""
+    Anything after the closing parenthesis (WITHOUT ROWID, STRICT) is kept as is; the table's
+    name is compared unquoted."""
     sql = re.sub(r"\s+", " ", sql).strip()
     if "(" not in sql:
         return sql
     head, rest = sql.split("(", 1)
+    head = head.replace('"', "")  # batch mode quotes the name of a table it rebuilds
     depth, clauses, current, tail = 0, [], "", ""
     for index, char in enumerate(rest):
         if char == "(":

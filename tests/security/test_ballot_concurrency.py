@@ -405,6 +405,7 @@ def edit_form(app, made: MadeDecision) -> dict[str, str]:
         "opens_time": opens.strftime("%H:%M"),
         "closes_on": closes.date().isoformat(),
         "closes_time": closes.strftime("%H:%M"),
+        "min_ballots": "5",
     }
 
 

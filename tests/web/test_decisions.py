@@ -4,6 +4,7 @@ authoring, and the member's export."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,13 @@ def test_a_member_votes_and_sees_their_own_choice(app, kind, form, stored):
     assert response.headers["Location"].endswith(f"#decision-{made.decision}")
     assert ballots_in(app, made) == [stored]
     page = client.get(f"/consultations/{made.consultation}").get_data(as_text=True)
-    assert "Your vote:" in page
+    assert "You have voted: your choice is marked below." in page
+    if kind == DecisionKind.RANKED:
+        assert page.count('value="1" selected') == 1  # the options ranked 1, 2, 3 …
+        assert page.count('value="" selected') == 1  # … and the one left unranked
+    else:
+        marked = re.findall(r'name="choice" value="(\d+)" checked', page)
+        assert sorted(int(p) for p in marked) == sorted(form["choices"])
     assert "Change my vote" in page
     assert "Results are shown when voting closes." in page
 
@@ -211,13 +218,12 @@ def test_results_are_hidden_until_close_for_every_role(app, clock, live):
 
 def rows_of(body: str) -> dict[str, list[str]]:
     """The results table, as {option: [votes, share]}."""
-    import re
 
     table = body.split('<table class="results-table">', 1)[1].split("</table>", 1)[0]
     rows = {}
     for name, votes, share in re.findall(
         r'<th scope="row">(?:<span lang="\w+">)?([^<]+)(?:</span>)?<meter[^>]*></meter></th>\s*'
-        r'<td class="number">(\d+)</td>\s*<td class="number">(\d+)%</td>',
+        r'<td class="number">(\d+) *</td>\s*<td class="number">(\d+)% *</td>',
         table,
     ):
         rows[name.strip()] = [votes, share]
@@ -352,6 +358,7 @@ def test_a_ballot_marked_on_options_staff_have_since_changed_is_refused(app, clo
             "opens_time": "09:00",
             "closes_on": "2030-02-01",
             "closes_time": "18:00",
+            "min_ballots": "5",
         },
     )
     assert edited.status_code == 303

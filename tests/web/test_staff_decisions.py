@@ -28,6 +28,7 @@ FORM = {
     "closes_on": "2030-02-01",
     "closes_time": "18:00",
     "quorum": "",
+    "min_ballots": "5",
 }
 
 

@@ -1,7 +1,9 @@
 """Invites: a hash of a random code, the role it grants, when it expires, who issued it.
 
-Redeeming marks it used — a flag, not a date, and no reference to the account it created — so
-the table cannot tie an invite (and whoever it was handed to) to a pseudonym.
+Redeeming deletes it, in the transaction that creates the account, so no row — live, or on
+PostgreSQL dead with the account's transaction id — ties an invite (and whoever it was handed
+to) to a pseudonym. Expired and revoked invites are deleted `KENES_RETENTION_DAYS` after they
+expire (portal.housekeeping).
 """
 
 from __future__ import annotations
@@ -24,5 +26,4 @@ class Invite(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
-    used: Mapped[bool] = mapped_column(default=False)
     revoked: Mapped[bool] = mapped_column(default=False)
