@@ -12,6 +12,7 @@ from flask.logging import default_handler
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined
 
+from portal import housekeeping
 from portal.accounts import sessions
 from portal.clock import make_clock
 from portal.config import Settings, load_settings
@@ -145,6 +146,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     # What a commit deleted or overwrote leaves the SQLite log at once (DESIGN §4.6).
     watch_removals()
     app.teardown_appcontext(settle_wal)
+    # Expired sessions and the like go without a timer, at most hourly (portal.housekeeping).
+    app.teardown_request(housekeeping.run_if_due)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -131,22 +131,12 @@ retention_cli = AppGroup("retention", help="Removing what is no longer needed.")
 @retention_cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would go, and keep it.")
 def retention_purge(dry_run: bool) -> None:
-    """Delete expired sessions, spent throttle entries and expired reset codes."""
-    from sqlalchemy import delete
-
+    """Delete expired sessions, spent throttle entries, expired reset codes and invitations
+    expired for KENES_RETENTION_DAYS (the website also does it hourly: portal.housekeeping)."""
+    from portal import housekeeping
     from portal.accounts import sessions
-    from portal.accounts.models import ResetCode
-    from portal.security import throttle
 
-    now = sessions.now()
-    counts = {
-        "sessions": sessions.purge_expired(now),
-        "throttle entries": throttle.purge(db.session, now),
-        "reset codes": db.session.execute(
-            delete(ResetCode).where(ResetCode.expires_at <= now)
-        ).rowcount
-        or 0,
-    }
+    counts = housekeeping.purge(sessions.now(), current_app.config["KENES"].retention_days)
     if dry_run:
         db.session.rollback()
     else:

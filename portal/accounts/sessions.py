@@ -49,7 +49,8 @@ def without_bookkeeping(view: View) -> View:
     return view
 
 
-def _quiet_request() -> bool:
+def quiet_request() -> bool:
+    """Whether this request's view was marked `without_bookkeeping`."""
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, _QUIET, False))
 
@@ -115,7 +116,7 @@ def current() -> SessionState | None:
     state = None
     token = session.get(COOKIE_KEY)
     if isinstance(token, str) and token:
-        state = _look_up_and_touch(tokens.token_hash(token), now(), touch=not _quiet_request())
+        state = _look_up_and_touch(tokens.token_hash(token), now(), touch=not quiet_request())
         if state is None:
             # Expired or ended elsewhere: forget the token (and its CSRF token with it).
             session.clear()

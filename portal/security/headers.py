@@ -44,8 +44,10 @@ HSTS = "max-age=63072000; includeSubDomains"
 # cookies and storage, so a phone searched afterwards holds nothing of the session.
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
-# Private pages must not stay in a phone's cache or be shown again by the back button.
-NO_STORE = "no-store"
+# Private pages must not stay in a phone's cache or be shown again by the back button; and no
+# proxy may compress them, which would make a page showing a ballot vary in length with the
+# choice (portal.security.padding).
+NO_STORE = "no-store, no-transform"
 # Anonymous public pages carry no session and no token, so they may be cached; they differ by
 # language, chosen from a cookie or Accept-Language.
 PUBLIC_CACHE = "public, max-age=300"

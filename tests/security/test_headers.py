@@ -103,7 +103,7 @@ def test_signed_in_pages_are_never_stored(client):
     with client.session_transaction() as session:
         session["csrf_token"] = "x" * 40
     for url in ("/", "/about", "/no-such-page"):
-        assert client.get(url).headers["Cache-Control"] == "no-store"
+        assert client.get(url).headers["Cache-Control"] == "no-store, no-transform"
 
 
 def test_anonymous_public_pages_stay_cacheable_and_set_no_cookie(client):
