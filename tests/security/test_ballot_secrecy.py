@@ -17,6 +17,9 @@ import hashlib
 import hmac
 import json
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,8 +31,8 @@ from portal.extensions import db
 from portal.schema import metadata
 from portal.security.ballots import BallotKeys
 from tests.conftest import TEST_SECRETS
-from tests.decision_fixtures import open_decision, vote
-from tests.factories import make_member, sign_in
+from tests.decision_fixtures import open_decision, paper_from, vote
+from tests.factories import csrf_token_from, make_member, sign_in
 from tests.web.test_get_purity import database_digest
 
 pytestmark = pytest.mark.postgres
@@ -127,11 +130,9 @@ def test_casting_a_ballot_changes_nothing_but_the_ballot_table(app, clock):
     assert list(ballot_rows(app, made.decision_id).values()) == ["[2]"]
 
 
-def test_the_ballot_transaction_writes_nothing_else(app):
-    """Every transaction that writes to `ballot` writes to no other table (checklist 42)."""
-    made = open_decision(app, DecisionKind.RANKED)
-    _, client = signed_in(app, "Transaction Voter")
-    client.get(made.url)
+@contextmanager
+def recorded_writes(app) -> Iterator[dict[int, list[str]]]:  # type: ignore[no-untyped-def]
+    """The tables each transaction writes to while the block runs, by transaction."""
     writes: dict[int, list[str]] = {}
     current: dict[int, int] = {}
     counter = iter(range(1, 10_000))
@@ -152,15 +153,46 @@ def test_the_ballot_transaction_writes_nothing_else(app):
     event.listen(engine, "begin", on_begin)
     event.listen(engine, "before_cursor_execute", on_execute)
     try:
-        assert vote(client, made, ranks={0: 2, 3: 1}).status_code == 303
-        assert vote(client, made, ranks={1: 1}).status_code == 303
+        yield writes
     finally:
         event.remove(engine, "begin", on_begin)
         event.remove(engine, "before_cursor_execute", on_execute)
+
+
+def test_the_ballot_transaction_writes_nothing_else(app):
+    """Every transaction that writes to `ballot` writes to no other table (checklist 42)."""
+    made = open_decision(app, DecisionKind.RANKED)
+    _, client = signed_in(app, "Transaction Voter")
+    client.get(made.url)
+    with recorded_writes(app) as writes:
+        assert vote(client, made, ranks={0: 2, 3: 1}).status_code == 303
+        assert vote(client, made, ranks={1: 1}).status_code == 303
     with_ballot = [tables for tables in writes.values() if "ballot" in tables]
     assert len(with_ballot) == 2, writes
     for tables in with_ballot:
         assert set(tables) == {"ballot"}, writes
+
+
+def test_the_ballot_request_writes_nothing_but_the_ballots(app, clock):
+    """Issue 9: on PostgreSQL the voter's session bookkeeping, committed just before the ballot,
+    gave its transaction id n and the ballot n + 1. The ballot POST now writes nothing else at
+    all, even when its minute would move the session's last-seen time, and housekeeping never
+    runs on it."""
+    made = open_decision(app, DecisionKind.SINGLE)
+    _, client = signed_in(app, "Quiet Voter")
+    page = client.get(made.url)
+    clock.advance(timedelta(minutes=20))  # a GET now would move the session's last-seen time
+    with recorded_writes(app) as writes:
+        response = client.post(
+            made.ballot_url,
+            data={
+                "csrf_token": csrf_token_from(page),
+                "paper": paper_from(page.get_data(as_text=True)),
+                "choice": ["1"],
+            },
+        )
+    assert response.status_code == 303
+    assert [set(tables) for tables in writes.values()] == [{"ballot"}], writes
 
 
 # --------------------------------------------------------------------------- unlinkability

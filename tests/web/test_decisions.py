@@ -369,3 +369,61 @@ def test_a_ballot_marked_on_options_staff_have_since_changed_is_refused(app, clo
     assert ballots_in(app, made) == []
     assert paper_from(body) != stale  # the page shows the new paper
     assert vote(member, made, 0).status_code == 303
+
+
+# --------------------------------------------------------------------------- small groups (issue 9)
+
+
+def test_the_second_voter_learns_nothing_of_the_first_from_live_results(app, clock):
+    """The audit: with live results, the second voter saw "2 ballots · 100 %" and knew the first
+    voter's choice. Below the decision's minimum (5 here) no count is shown, live or final."""
+    made = open_decision(app, DecisionKind.PROPOSAL, live_results=True, min_ballots=5)
+    first, second = member_client(app, "First Voter"), member_client(app, "Second Voter")
+    assert vote(first, made, 0).status_code == 303
+    assert vote(second, made, 0).status_code == 303
+    for url in (made.url, f"/consultations/{made.consultation}"):
+        body = second.get(url).get_data(as_text=True)
+        assert 'class="results"' not in body
+        assert "2 ballots" not in body
+        assert "100%" not in body
+        assert "Results appear once at least 5 ballots are cast" in body
+    close(app, made, clock)
+    body = second.get(made.url).get_data(as_text=True)
+    assert 'class="results"' not in body
+    assert "Fewer than 5 ballots were cast, so no counts are shown" in body
+
+
+def test_after_close_too_few_ballots_say_only_whether_quorum_was_met(app, clock):
+    made = open_decision(app, DecisionKind.SINGLE, quorum=2, min_ballots=4)
+    voters = [member_client(app, f"Few Voter {n}") for n in range(3)]
+    for n, client in enumerate(voters):
+        assert vote(client, made, n % 2).status_code == 303
+    close(app, made, clock)
+    body = voters[0].get(made.url).get_data(as_text=True)
+    assert "quorum of 2 met" in body
+    assert 'class="results"' not in body
+    assert "3 ballots" not in body
+
+
+def test_from_the_minimum_on_the_counts_are_shown(app, clock):
+    made = open_decision(app, DecisionKind.SINGLE, live_results=True, min_ballots=3)
+    voters = [member_client(app, f"Enough Voter {n}") for n in range(3)]
+    for client in voters[:2]:
+        assert vote(client, made, 0).status_code == 303
+    assert 'class="results"' not in voters[0].get(made.url).get_data(as_text=True)
+    assert vote(voters[2], made, 1).status_code == 303
+    body = voters[0].get(made.url).get_data(as_text=True)
+    assert 'class="results"' in body
+    assert "3 ballots" in body
+
+
+def test_staff_choose_the_minimum_starting_from_the_sites_setting(app_factory, clock):
+    app = app_factory(KENES_MIN_BALLOTS="7")
+    made = open_decision(app, DecisionKind.SINGLE)
+    staff = app.test_client()
+    sign_in(staff, make_member(app, "Minimum Writer", role=Role.STAFF, two_factor=True), clock)
+    page = staff.get(f"/staff/consultations/{made.consultation}/decisions/new")
+    body = page.get_data(as_text=True)
+    (field,) = re.findall(r'<input[^>]*name="min_ballots"[^>]*>', body)
+    assert 'value="7"' in field
+    assert "with two ballots, each voter knows the other" in body
