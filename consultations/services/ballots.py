@@ -181,6 +181,8 @@ def export(session: Session, key_for: KeyFor) -> list[dict[str, Any]]:
                 "consultation": title,
                 "decision": decision.question,
                 "kind": str(decision.kind),
+                "options": list(labels.values()),
+                "max_choices": decision.max_choices,
                 "choices": [labels[p] for p in decisions.decode(found[decision.id])],
             }
         )

@@ -13,6 +13,8 @@ compressing proxy may turn equal lengths into unequal ones (README, Deployment).
 
 from __future__ import annotations
 
+import json
+
 from markupsafe import Markup, escape
 
 
@@ -31,6 +33,16 @@ def mark(on: bool, attribute: str) -> Markup:
     """` attribute` when `on`, else as many spaces: a checked box and an empty one weigh
     the same."""
     return escape(f" {attribute}" if on else " " * (_bytes(attribute) + 1))
+
+
+def json_padding(value: str, *alternatives: str) -> str:
+    """Spaces that make `value`, written as a JSON string (UTF-8, not ASCII-escaped), as long
+    as the longest of `value` and `alternatives`: a field to put beside it in a JSON file."""
+
+    def size(text: str) -> int:
+        return len(json.dumps(text, ensure_ascii=False).encode())
+
+    return " " * (max(size(candidate) for candidate in (value, *alternatives)) - size(value))
 
 
 def padding_for(text: object, *alternatives: object) -> Markup:

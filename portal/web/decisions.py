@@ -20,6 +20,7 @@ from consultations.services import ballots, consultations, decisions, member_dat
 from portal import ballot_box
 from portal.accounts import sessions
 from portal.extensions import db
+from portal.security.padding import json_padding
 from portal.web.consultation_forms import almaty
 from portal.web.decision_forms import Typed, ballot_message, read_ballot
 
@@ -121,8 +122,29 @@ def _refused(consultation: Consultation, decision_id: str, paper: Typed, code: s
     )
 
 
+def _ballot_line(choices: list[str], kind: str) -> str:
+    return "; ".join(f"{n}. {c}" if kind == "ranked" else c for n, c in enumerate(choices, 1))
+
+
+def _widest_ballot(entry: dict) -> list[str]:
+    """The choices this decision allows whose line is longest: all options ranked, the k
+    longest of a multiple choice, the longest single option."""
+    options = sorted(entry["options"], key=lambda label: len(label.encode()), reverse=True)
+    if entry["kind"] == "ranked":
+        return options
+    return options[: entry["max_choices"] or 1] if entry["kind"] == "multiple" else options[:1]
+
+
 def _export_ballots(session: Session, member: Member) -> list[dict]:
-    return ballots.export(session, key_for(member))
+    """The member's ballots, each choice written as one line and padded to the longest line
+    the decision allows, so the export's length does not tell the choice (issue 9)."""
+    exported = []
+    for entry in ballots.export(session, key_for(member)):
+        line = _ballot_line(entry.pop("choices"), entry["kind"])
+        widest = _ballot_line(_widest_ballot(entry), entry["kind"])
+        del entry["max_choices"]
+        exported.append({**entry, "choices": line, "padding": json_padding(line, widest)})
+    return exported
 
 
 member_data.register("ballots", exporter=_export_ballots, eraser=ballots.leave_counted)

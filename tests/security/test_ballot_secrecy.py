@@ -293,7 +293,9 @@ def test_the_export_holds_the_members_own_choices_found_by_their_keys(app):
             "consultation": "Mobile group procedure",
             "decision": "Who should make the first contact? (ranked)",
             "kind": "ranked",
-            "choices": ["Plan D", "Plan B"],
+            "options": ["Plan A", "Plan B", "Plan C", "Plan D"],
+            "choices": "1. Plan D; 2. Plan B",
+            "padding": " " * len("; 3. Plan C; 4. Plan A"),
         }
     ]
     assert member_data.registered().count("ballots") == 1

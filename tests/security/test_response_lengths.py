@@ -128,3 +128,26 @@ def test_a_closed_decisions_pages_weigh_the_same_whatever_the_choice(app, clock,
         assert "(your choice" in page
         measured[repr(choice)] = len(client.get(made.url).get_data())
     assert len(set(measured.values())) == 1, measured
+
+
+@pytest.mark.parametrize("kind", list(DecisionKind))
+def test_the_export_weighs_the_same_whatever_the_choice(app, kind):
+    """The account export lists the member's ballots: each choice is one line, padded to the
+    longest line the decision allows."""
+    made = open_decision(
+        app,
+        kind,
+        options=OPTIONS[kind],
+        max_choices=2 if kind == DecisionKind.MULTIPLE else None,
+    )
+    client = _member(app, "Exporting Voter")
+    measured = {}
+    for choice in _choices(kind):
+        response = vote(client, made, *choice.get("choices", ()), ranks=choice.get("ranks"))
+        assert response.status_code == 303, choice
+        exported = client.post("/account/export")
+        assert exported.status_code == 200
+        assert "Content-Encoding" not in exported.headers
+        assert len(exported.get_json()["ballots"]) == 1
+        measured[repr(choice)] = len(exported.get_data())
+    assert len(set(measured.values())) == 1, measured
