@@ -85,6 +85,10 @@ translations: $(VENV)/.installed ## Extract strings and update the kk/ru catalog
 	  -o portal/translations/messages.pot .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
+bench: $(VENV)/.installed ## Measure a ballot's cost (rewrite + WAL checkpoint / CLUSTER) on SQLite and PostgreSQL
+	$(BIN)/python scripts/bench_ballots.py
+	scripts/with-postgres.sh $(BIN)/python scripts/bench_ballots.py
+
 clean: ## Remove the virtualenv, caches and compiled catalogues (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
 	find portal/translations -name '*.mo' -delete
