@@ -70,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_cli(app)
+    app.extensions["kenes.csp"] = headers.content_security_policy(settings.quick_exit_url)
     app.after_request(_security_headers)
     return app
 
@@ -182,4 +183,9 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
 
     settings: Settings = current_app.config["KENES"]
     private = bool(session) or request.path.startswith(PRIVATE_PREFIXES)
-    return headers.apply_security_headers(response, production=settings.production, private=private)
+    return headers.apply_security_headers(
+        response,
+        production=settings.production,
+        private=private,
+        policy=current_app.extensions["kenes.csp"],
+    )

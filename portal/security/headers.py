@@ -3,26 +3,45 @@
 One place, so the policy can be read whole: `default-src 'none'` and only our own origin for
 script, style, images and fonts; no inline script or style attribute (layout that depends on a
 value uses classes, <meter>/<progress> or SVG attributes); nothing may frame us.
+
+`form-action` names one other origin: the quick-exit destination's. Without JavaScript, quick
+exit is a form that ends the session and is answered with a redirect to the neutral site, and
+Chromium applies `form-action` to the redirect as well: with `'self'` alone, the session ended
+but the page stayed on screen (issue 9). That origin receives a navigation, never a request
+from one of our pages (checklist 6).
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from werkzeug.wrappers import Response
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(quick_exit_url: str | None = None) -> str:
+    """The policy; with the quick-exit URL, its origin may receive the quick-exit form."""
+    form_action = "form-action 'self'"
+    if quick_exit_url:
+        parts = urlsplit(quick_exit_url)
+        form_action += f" {parts.scheme}://{parts.netloc}"
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            "connect-src 'self'",
+            form_action,
+            "base-uri 'none'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+# For responses that are not the application's own (e.g. the server's error pages).
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -53,10 +72,14 @@ NO_STORE = "no-store, no-transform"
 PUBLIC_CACHE = "public, max-age=300"
 
 
-def apply_security_headers(response: Response, *, production: bool, private: bool) -> Response:
-    """Set the baseline headers; `private` marks a response to someone with a session."""
+def apply_security_headers(
+    response: Response, *, production: bool, private: bool, policy: str = CONTENT_SECURITY_POLICY
+) -> Response:
+    """Set the baseline headers; `private` marks a response to someone with a session;
+    `policy` is the site's CSP (`content_security_policy(quick_exit_url)`)."""
     for name, value in BASELINE_HEADERS.items():
         response.headers[name] = value
+    response.headers["Content-Security-Policy"] = policy
     if production:
         response.headers["Strict-Transport-Security"] = HSTS
     response.headers.pop("Server", None)

@@ -3,16 +3,18 @@
 
 import pytest
 
-from portal.security.headers import CONTENT_SECURITY_POLICY
+from portal.security.headers import CONTENT_SECURITY_POLICY, content_security_policy
 from tests.routes import routes_for
 
 pytestmark = pytest.mark.postgres
 
+# The tests' quick-exit destination is https://neutral.example/ (tests/conftest.py): its origin,
+# and no other, may receive a form — the no-JavaScript quick exit's redirect (issue 9).
 EXPECTED = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-        "object-src 'none'; frame-ancestors 'none'"
+        "font-src 'self'; connect-src 'self'; form-action 'self' https://neutral.example; "
+        "base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -39,7 +41,11 @@ def assert_baseline(response, *, production=False):
 
 
 def test_the_policy_is_the_one_specified():
-    assert EXPECTED["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert EXPECTED["Content-Security-Policy"] == content_security_policy(
+        "https://neutral.example/"
+    )
+    # Without a quick-exit address (responses that are not the application's), only 'self'.
+    assert "form-action 'self';" in CONTENT_SECURITY_POLICY
 
 
 def test_every_get_route_carries_the_headers(app, client):

@@ -116,9 +116,25 @@ def test_malformed_support_contacts_are_refused(tmp_path):
         load_settings(production(KENES_SUPPORT_CONTACTS="call 150"), tmp_path)
 
 
-def test_quick_exit_must_be_https(tmp_path):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "http://example.org/",
+        # Its origin goes into the CSP's form-action: nothing may add a directive.
+        "https://example.org; script-src *",
+        "https://example.org/'unsafe-inline'",
+        "https://exa mple.org/",
+    ],
+)
+def test_quick_exit_must_be_a_plain_https_address(tmp_path, url):
     with pytest.raises(ConfigError, match="KENES_QUICK_EXIT_URL"):
-        load_settings(production(KENES_QUICK_EXIT_URL="javascript:alert(1)"), tmp_path)
+        load_settings(production(KENES_QUICK_EXIT_URL=url), tmp_path)
+
+
+def test_quick_exit_may_go_to_a_path(tmp_path):
+    url = "https://weather.example.kz:8443/almaty/today"
+    assert load_settings(production(KENES_QUICK_EXIT_URL=url), tmp_path).quick_exit_url == url
 
 
 def test_retention_days_is_checked(tmp_path):
