@@ -1,13 +1,19 @@
 """gunicorn settings for Kenes (`gunicorn -c gunicorn.conf.py wsgi:app`).
 
-The access log names no one: no remote address (%(h)s), no user agent (%(a)s), no referer
-(%(f)s), no query string (%(q)s, %(r)s) — only time, method, path, status, size and duration.
-The redacting filter is installed on gunicorn's loggers as well, for anything else it logs.
+No access log unless KENES_ACCESS_LOG names one; then it names no one and weighs nothing: no
+remote address (%(h)s), no user agent (%(a)s), no referer (%(f)s), no query string (%(q)s,
+%(r)s), no response size, no duration — the time to the hour, method, path, protocol, status
+(portal/security/serving.py). The redacting filter is installed on gunicorn's loggers as well,
+for anything else it logs. gunicorn's `Server` header is dropped and its own error pages carry
+the security headers.
 """
 
 import os
 
 from portal.security.privacy import install_log_filter
+from portal.security.serving import ACCESS_LOG_FORMAT, harden_gunicorn
+
+harden_gunicorn()
 
 bind = os.environ.get("KENES_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("KENES_WORKERS", "2"))
@@ -20,9 +26,10 @@ limit_request_fields = 60
 limit_request_field_size = 8190
 forwarded_allow_ips = os.environ.get("KENES_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-accesslog = os.environ.get("KENES_ACCESS_LOG", "-")
+accesslog = os.environ.get("KENES_ACCESS_LOG") or None
 errorlog = os.environ.get("KENES_ERROR_LOG", "-")
-access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+access_log_format = ACCESS_LOG_FORMAT
+logger_class = "portal.security.serving.HourlyLogger"
 loglevel = os.environ.get("KENES_LOG_LEVEL", "info")
 
 
