@@ -238,7 +238,11 @@ def _representatives() -> dict[str, str]:
     - capitals of other scripts do not (Greek "ΒΕΝ" and Latin "BEN" do not collide: β, ε and ν
       do not look like b, e and n) because they would merge Latin letters that do not look
       alike; their small letters do count (Greek "ΤΟΚ" folds to "τοκ", which is like "tok");
-    - look-alike sequences ("rn" and "m") and letters with overlays are not compared.
+    - look-alike sequences ("rn" and "m") are not compared with single letters; but two letters
+      that the data gives the *same* sequence as prototype are one group: Kazakh ө and the
+      fita ѳ are both "o̵", so «Тыныш Ѳзен» collides with «Тыныш Өзен» (issue 9);
+    - `_KAZAKH_LOOKALIKES` adds the letters of other Cyrillic alphabets that the data does not
+      list but that pass for Kazakh ones on a phone: ӄ for қ, ӈ ӊ ԩ for ң, ӻ for ғ.
     """
     parent: dict[str, str] = {}
 
@@ -249,16 +253,36 @@ def _representatives() -> dict[str, str]:
             char = parent[char]
         return char
 
+    def unite(first: str, second: str) -> None:
+        pair = _comparable_pair(first, second)
+        if pair is None:
+            return
+        root_first, root_second = find(pair[0]), find(pair[1])
+        if root_first != root_second:
+            low, high = sorted((root_first, root_second))
+            parent[high] = low
+
+    sharing: dict[str, str] = {}  # a multi-character prototype → the first letter that has it
     for char, homoglyphs in confusables.confusables_data.items():
         for homoglyph in homoglyphs:
-            pair = _comparable_pair(char, homoglyph["c"])
-            if pair is None:
-                continue
-            root_first, root_second = find(pair[0]), find(pair[1])
-            if root_first != root_second:
-                low, high = sorted((root_first, root_second))
-                parent[high] = low
+            prototype = homoglyph["c"]
+            if len(prototype) == 1:
+                unite(char, prototype)
+            elif len(char) == 1:
+                unite(sharing.setdefault(prototype, char), char)
+    for first, second in _KAZAKH_LOOKALIKES:
+        unite(first, second)
     return {char: find(char) for char in parent if find(char) != char}
+
+
+# Letters of other Cyrillic alphabets that pass for Kazakh ones, which the data does not pair.
+_KAZAKH_LOOKALIKES = (
+    ("қ", "ӄ"),  # ka with descender / ka with hook (Khanty, Chukchi)
+    ("ң", "ӈ"),  # en with descender / en with hook
+    ("ң", "ӊ"),  # en with tail (Khanty)
+    ("ң", "ԩ"),  # en with left hook (Mordvin)
+    ("ғ", "ӻ"),  # ghe with stroke / ghe with stroke and hook
+)
 
 
 # Suggestions ---------------------------------------------------------------------------------

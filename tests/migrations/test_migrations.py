@@ -131,3 +131,50 @@ def inspect_tables(url: str) -> list[str]:
         return inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_issue_9_revisions_carry_the_data_over(empty_database_url, tmp_path):
+    """Data loaded before the issue-9 revisions, checked after: used invitations go (unused ones
+    stay); pseudonym keys are recomputed with the wider look-alike groups, and two members
+    whose names now look alike both keep an account and a distinct key."""
+    from consultations.pseudonyms import skeleton
+
+    with migration_app(empty_database_url, tmp_path) as (app, config):
+        command.upgrade(config, "a3d28617ac07")
+        engine = create_engine(empty_database_url)
+        with engine.begin() as connection:
+            for n, (name, key) in enumerate(
+                [("Тыныш Өзен", "old-1"), ("Тыныш Ѳзен", "old-2"), ("Quiet River", "old-3")], 1
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO member (id, pseudonym, pseudonym_key, role, locale, "
+                        "created_on, disabled, ballot_token) VALUES (:id, :name, :key, 'member', "
+                        "'kk', '2026-11-30', false, :token)"
+                    ),
+                    {"id": n, "name": name, "key": key, "token": f"{n:032x}"},
+                )
+            for n, used in ((1, True), (2, False)):
+                connection.execute(
+                    text(
+                        "INSERT INTO invite (id, code_hash, role, created_at, expires_at, used, "
+                        "revoked) VALUES (:id, :hash, 'member', '2026-11-30 10:00:00+00', "
+                        "'2026-12-30 10:00:00+00', :used, false)"
+                    ),
+                    {"id": n, "hash": f"{n:064x}", "used": used},
+                )
+        engine.dispose()
+        command.upgrade(config, "head")
+    engine = create_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            keys = dict(connection.execute(text("SELECT id, pseudonym_key FROM member")).all())
+            invites = [row[0] for row in connection.execute(text("SELECT id FROM invite"))]
+    finally:
+        engine.dispose()
+    assert keys == {
+        1: skeleton("Тыныш Өзен"),
+        2: skeleton("Тыныш Өзен") + "#2",
+        3: skeleton("Quiet River"),
+    }
+    assert invites == [2]
