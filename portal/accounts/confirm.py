@@ -2,6 +2,7 @@
 
 A sensitive form (`ConfirmForm` and its children) asks for the current passphrase unless the
 member typed it in this session within the last five minutes; a right one opens the window.
+Wrong ones are throttled per member like sign-in (`credentials.verify_passphrase`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,17 @@ def confirmed(form: ConfirmForm, *, always: bool = False) -> bool:
     if not typed:
         form.current_passphrase.errors.append(account_message("confirm_needed"))
         return False
-    if not credentials.verify_passphrase(db.session, current_user.member, typed):
+    try:
+        right = credentials.verify_passphrase(
+            db.session, current_user.member, typed, sessions.now()
+        )
+    except credentials.AccountError as refused:
+        form.current_passphrase.errors.append(account_message(refused.code, refused.wait))
+        return False
+    if not right:
+        # The failure is counted by the throttle: keep it, though the action is refused. Nothing
+        # else is pending: views ask for confirmation before they change anything.
+        db.session.commit()
         form.current_passphrase.errors.append(account_message("confirm_failed"))
         return False
     sessions.confirm_passphrase(current_user.state)

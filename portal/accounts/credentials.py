@@ -196,10 +196,21 @@ def sign_in(session: Session, *, pseudonym: str, passphrase: str, now: datetime)
     return SignInResult(member, needs_second_factor=credential.two_factor_enabled)
 
 
-def verify_passphrase(session: Session, member: Member, passphrase: str) -> bool:
-    """Re-confirmation before a sensitive action (checklist 20)."""
+def verify_passphrase(session: Session, member: Member, passphrase: str, now: datetime) -> bool:
+    """Re-confirmation before a sensitive action (checklist 20), under the member's throttle:
+    the same growing wait as sign-in, so a stolen unlocked phone cannot guess the passphrase
+    at the export or deletion page (issue 9). While the wait runs even the right passphrase is
+    refused: AccountError("throttled", wait). The caller commits a failure (it must count)."""
+    key = _throttle_key("confirm", str(member.id))
+    wait = throttle.seconds_to_wait(session, key, now)
+    if wait:
+        raise AccountError("throttled", wait)
     credential = session.get(Credential, member.id)
-    return credential is not None and passphrases().verify(credential.passphrase_hash, passphrase)
+    if credential is None or not passphrases().verify(credential.passphrase_hash, passphrase):
+        throttle.record_failure(session, key, now)
+        return False
+    throttle.record_success(session, key)
+    return True
 
 
 def change_passphrase(session: Session, member: Member, new_passphrase: str) -> None:

@@ -174,7 +174,7 @@ class DeleteForm(ConfirmForm):
 
 
 class AccountActionForm(ConfirmForm):
-    """Disable or enable an account: an admin's sensitive action."""
+    """A staff action on someone's account (disable, enable, a reset code): sensitive."""
 
 
 class InviteForm(FlaskForm):

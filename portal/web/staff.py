@@ -116,11 +116,15 @@ def _members_page(form: ConfirmForm, status: int = 200):  # type: ignore[no-unty
 
 
 @bp.post("/members/<int:member_id>/reset-code")
-def reset_code(member_id: int) -> str:
+def reset_code(member_id: int):  # type: ignore[no-untyped-def]
     member = _target(member_id)
     # A reset turns two-factor off: only an admin may do that to a staff or admin account.
     if member.is_staff and not current_user.is_admin:
         abort(404)
+    # A reset code opens someone else's account: the staff member proves it is them (issue 9).
+    form = AccountActionForm()
+    if not (form.validate_on_submit() and confirmed(form)):
+        return _members_page(form, 400)
     code = credentials.issue_reset_code(
         db.session, member, actor=current_user.member, now=sessions.now()
     )

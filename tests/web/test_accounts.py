@@ -494,6 +494,36 @@ def test_sensitive_actions_need_a_fresh_passphrase(app, client, clock):
     assert query(app, select(Member.pseudonym)) == ["New Name"]
 
 
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/account/export", {}),
+        ("/account/pseudonym", {"pseudonym": "Guessed Name"}),
+        ("/account/delete", {"comments": "erase", "understood": "y"}),
+    ],
+)
+def test_guessing_the_passphrase_at_a_confirmation_is_throttled(app, client, clock, path, data):
+    """Issue 9: 30 wrong guesses in 5 s, then the right one, were accepted. Now, as at sign-in,
+    the fifth failure starts a wait in which even the right passphrase is refused, with the
+    typed text kept; when the wait is over the right one works."""
+    account = make_member(app)
+    sign_in(client, account)
+    clock.advance(timedelta(minutes=6))  # no longer fresh: the passphrase is asked
+    for n in range(30):
+        wrong = client.post(path, data={**data, "current_passphrase": f"guess number {n}"})
+        assert wrong.status_code == 400
+    right = client.post(path, data={**data, "current_passphrase": account.passphrase})
+    body = right.get_data(as_text=True)
+    assert right.status_code == 400
+    assert "Too many attempts. Please wait" in body
+    if "pseudonym" in data:
+        assert 'value="Guessed Name"' in body
+    clock.advance(timedelta(minutes=16))
+    client.get("/account")  # still signed in: the wait is not a sign-out
+    again = client.post(path, data={**data, "current_passphrase": account.passphrase})
+    assert again.status_code in (200, 303), again.get_data(as_text=True)[:2000]
+
+
 # --------------------------------------------------------------------------- reset codes
 
 
@@ -544,6 +574,31 @@ def test_reset_code_expires_after_a_day(app, clock):
         },
     )
     assert response.status_code == 400
+
+
+def test_a_reset_code_needs_the_staff_members_own_passphrase(app, client, clock):
+    """Issue 9: any signed-in staff session (an unlocked laptop) could issue a reset code — and
+    so take over a member's account — without the passphrase. Now, as for the other sensitive
+    actions, the passphrase is asked once the session is five minutes old."""
+    staff = make_member(app, "Staff Two", role=Role.STAFF, two_factor=True)
+    member = make_member(app, "Still River")
+    sign_in(client, staff, clock)
+    clock.advance(timedelta(minutes=6))
+    refused = client.post(f"/staff/members/{member.id}/reset-code")
+    assert refused.status_code == 400
+    assert "Enter your current passphrase" in refused.get_data(as_text=True)
+    assert query(app, select(ResetCode)) == []
+    wrong = client.post(
+        f"/staff/members/{member.id}/reset-code", data={"current_passphrase": "not mine"}
+    )
+    assert wrong.status_code == 400
+    assert query(app, select(ResetCode)) == []
+    right = client.post(
+        f"/staff/members/{member.id}/reset-code", data={"current_passphrase": staff.passphrase}
+    )
+    assert right.status_code == 200
+    assert 'class="slip__code"' in right.get_data(as_text=True)
+    assert len(query(app, select(ResetCode))) == 1
 
 
 def test_staff_cannot_reset_a_staff_account(app, client, clock):
