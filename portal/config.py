@@ -109,12 +109,17 @@ def _secret(environ: Mapping[str, str], name: str, env: str, generated: dict[str
     if env == "production":
         if not value:
             raise ConfigError(f"{name} is not set; production needs a random secret of 32+ bytes")
-        if value.strip().lower() in EXAMPLE_SECRETS:
-            raise ConfigError(f"{name} is an example value; generate a random secret")
-        if len(value.encode()) < MIN_SECRET_BYTES:
-            raise ConfigError(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+        _refuse_weak(name, value)
         return value
     return value or generated[name]
+
+
+def _refuse_weak(name: str, value: str) -> None:
+    """An example value or a short one is as good as public (production)."""
+    if value.strip().lower() in EXAMPLE_SECRETS:
+        raise ConfigError(f"{name} is an example value; generate a random secret")
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
 
 
 def _development_secrets(instance_path: Path) -> dict[str, str]:
@@ -202,6 +207,10 @@ def load_settings(
     fallbacks = tuple(
         key for key in environ.get("KENES_SECRET_KEY_FALLBACKS", "").split(",") if key.strip()
     )
+    if env == "production":
+        # A fallback still signs sessions: an example one would let anyone forge a cookie.
+        for fallback in fallbacks:
+            _refuse_weak("KENES_SECRET_KEY_FALLBACKS", fallback)
 
     database_url = environ.get("KENES_DATABASE_URL") or f"sqlite:///{instance / 'kenes.db'}"
     if env == "production" and database_url.startswith("sqlite") and ":memory:" in database_url:

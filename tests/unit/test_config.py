@@ -116,6 +116,19 @@ def test_malformed_support_contacts_are_refused(tmp_path):
         load_settings(production(KENES_SUPPORT_CONTACTS="call 150"), tmp_path)
 
 
+@pytest.mark.parametrize("fallback", ["change-me", "secret", "0" * 64, "short but real"])
+def test_production_refuses_an_example_or_short_fallback_key(tmp_path, fallback):
+    """Issue 9: the fallbacks sign sessions as the key does, and were not checked."""
+    fallbacks = f"{'7f' * 32},{fallback}"
+    with pytest.raises(ConfigError, match="KENES_SECRET_KEY_FALLBACKS"):
+        load_settings(production(KENES_SECRET_KEY_FALLBACKS=fallbacks), tmp_path)
+
+
+def test_production_accepts_a_random_fallback_key(tmp_path):
+    settings = load_settings(production(KENES_SECRET_KEY_FALLBACKS="7f" * 32), tmp_path)
+    assert settings.secret_key_fallbacks == ("7f" * 32,)
+
+
 @pytest.mark.parametrize(
     "url",
     [
