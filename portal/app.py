@@ -154,6 +154,10 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import account, guard, views
     from portal.web import decisions, member, public, staff, staff_consultations, staff_decisions
+    from portal.web.ids import DatabaseId
+
+    # Before any route is added: every <int:…> is an id in the range the database stores.
+    app.url_map.converters["int"] = DatabaseId
 
     guard.register(app)
     app.register_blueprint(public.bp)

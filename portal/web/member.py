@@ -19,6 +19,7 @@ from portal.accounts import sessions
 from portal.extensions import db
 from portal.web.decisions import decision_views
 from portal.web.forms import CommentForm, EditCommentForm, ReportForm
+from portal.web.ids import database_id
 
 bp = Blueprint("member", __name__, url_prefix="/consultations")
 
@@ -103,7 +104,7 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
         if form.parent.data:
             try:
                 parent = comments.find(
-                    db.session, page_data.consultation, int(form.parent.data), _viewer()
+                    db.session, page_data.consultation, database_id(form.parent.data), _viewer()
                 )
             except (NotFound, ValueError):
                 abort(404)
