@@ -148,7 +148,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     watch_removals()
     app.teardown_appcontext(settle_wal)
     # Expired sessions and the like go without a timer, at most hourly (portal.housekeeping).
-    app.teardown_request(housekeeping.run_if_due)
+    app.after_request(housekeeping.run_if_due)
 
 
 def _register_blueprints(app: Flask) -> None:

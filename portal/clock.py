@@ -1,38 +1,43 @@
 """The website's clock: the real one, or in testing a clock the tests can move.
 
-The movable clock reads its offset from a file named by `KENES_TEST_CLOCK_FILE`, so a test can
-move the time of a gunicorn-served app (the browser tests) as easily as of the test client. It is
-only ever built when `KENES_ENV=testing` (see `portal.config.load_settings`).
+The testing clock stands still: a fixed base instant plus an offset in seconds read from a
+file named by `KENES_TEST_CLOCK_FILE`. So time moves only when a test moves it — a minute- or
+day-granular column cannot change under a test because the wall clock crossed a boundary
+(issue 9) — and a test can move the time of a gunicorn-served app (the browser tests) as easily
+as of the test client. It is only ever built when `KENES_ENV=testing` (see
+`portal.config.load_settings`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from consultations.clock import Clock, SystemClock
 
+# A Wednesday, mid-minute and mid-morning in UTC, mid-afternoon in Almaty (UTC+5): no minute,
+# hour or day boundary is near unless a test moves the clock across one.
+TESTING_BASE = datetime(2026, 6, 10, 10, 0, 30, tzinfo=UTC)
+
 
 class MovableClock:
-    """The system time plus an offset in seconds read from a file on each call."""
+    """TESTING_BASE plus an offset in seconds read from a file on each call."""
 
     def __init__(self, offset_file: Path) -> None:
         self.offset_file = offset_file
 
-    def now(self) -> datetime:
+    def offset(self) -> float:
         try:
-            offset = float(self.offset_file.read_text(encoding="ascii").strip() or 0)
+            return float(self.offset_file.read_text(encoding="ascii").strip() or 0)
         except FileNotFoundError:
-            offset = 0.0
-        return SystemClock().now() + timedelta(seconds=offset)
+            return 0.0
+
+    def now(self) -> datetime:
+        return TESTING_BASE + timedelta(seconds=self.offset())
 
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward (tests only)."""
-        try:
-            current = float(self.offset_file.read_text(encoding="ascii").strip() or 0)
-        except FileNotFoundError:
-            current = 0.0
-        self.offset_file.write_text(str(current + delta.total_seconds()), encoding="ascii")
+        self.offset_file.write_text(str(self.offset() + delta.total_seconds()), encoding="ascii")
 
 
 def make_clock(test_clock_file: Path | None) -> Clock:

@@ -2,8 +2,8 @@
 
 Expired sessions hold a member id and the minute they signed in; spent throttle rows, expired
 reset codes and long-expired invitations are of no use to anyone. Nothing should keep them, and
-`make run` has no timer to run `flask retention purge`. So at the end of a request that changed
-something (a POST), at most once an hour per host, the website deletes them itself and seals
+`make run` has no timer to run `flask retention purge`. So after a POST that succeeded, at most
+once an hour per host, the website deletes them itself and seals
 the decisions that closed by the clock (`ballot_box.seal_due`). The last run's time, by the
 site's clock, is kept in the instance folder. The commands `flask retention purge` and
 `flask ballots seal` do the same from a timer.
@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app, has_request_context, request
+from flask import Response, current_app, request
 from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -53,19 +53,20 @@ def purge(now: datetime, retention_days: int) -> dict[str, int]:
     }
 
 
-def run_if_due(_error: BaseException | None = None) -> None:
-    """End of a POST request: purge and seal, if the last run is an hour old (teardown)."""
-    if not has_request_context() or request.method != "POST" or _error is not None:
-        return
+def run_if_due(response: Response) -> Response:
+    """After a POST that succeeded: purge and seal, if the last run is an hour old. A refused
+    POST (CSRF, a form error) changes nothing, housekeeping included (checklist 22)."""
+    if request.method != "POST" or response.status_code >= 400:
+        return response
     from portal.accounts import sessions
 
     if sessions.quiet_request():
-        return
+        return response
     settings = current_app.config["KENES"]
     now = sessions.now()
     marker = Path(settings.instance_path) / _LAST_RUN
     if not _due(marker, now):
-        return
+        return response
     marker.write_text(now.isoformat(), encoding="ascii")
     from portal import ballot_box
 
@@ -78,6 +79,7 @@ def run_if_due(_error: BaseException | None = None) -> None:
         # The member's request has succeeded; housekeeping tries again in an hour.
         db.session.rollback()
         current_app.logger.warning("housekeeping failed; it will run again", exc_info=True)
+    return response
 
 
 def _due(marker: Path, now: datetime) -> bool:

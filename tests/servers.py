@@ -12,8 +12,10 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from portal.clock import MovableClock
 from tests.conftest import TEST_SECRETS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,10 @@ class LiveServer:
     def clock_file(self) -> Path:
         """Write a number of seconds here to move the server's clock (portal/clock.py)."""
         return self.directory / "clock-offset"
+
+    def now(self) -> datetime:
+        """The server's idea of now: the same testing clock it reads."""
+        return MovableClock(self.clock_file).now()
 
     @property
     def origin(self) -> str:

@@ -39,6 +39,10 @@ class ReportReason(StrEnum):
 
 
 MAX_COMMENT_CHARS = 5000
+# The most comments (replies included) one member may post in a day (issue 9: a script posted
+# 430 in five minutes). Counted from the comments' own dates: no new record of when anyone
+# wrote is kept for it.
+MAX_COMMENTS_PER_DAY = 50
 
 
 class Meeting(Base):

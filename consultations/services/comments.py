@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from consultations import permissions
@@ -25,13 +25,14 @@ from consultations.models import (
     ReportReason,
     Stance,
 )
-from consultations.models.comment import MAX_COMMENT_CHARS
+from consultations.models.comment import MAX_COMMENT_CHARS, MAX_COMMENTS_PER_DAY
 from consultations.pseudonyms import has_forbidden_characters
 from consultations.services import audit, member_data
 
 
 class CommentRefused(KenesError):
-    """The text cannot be a comment; `code` says why ("empty", "too_long", "control")."""
+    """The text cannot be a comment; `code` says why ("empty", "too_long", "control",
+    "daily_limit")."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -100,6 +101,13 @@ def add(
 ) -> Comment:
     if not permissions.can_comment(author, consultation, now):
         raise NotAllowed("cannot_comment")
+    written_today = session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.author_id == author.id, Comment.created_on == now.date())
+    )
+    if (written_today or 0) >= MAX_COMMENTS_PER_DAY:
+        raise CommentRefused("daily_limit")
     if parent is not None:
         if parent.consultation_id != consultation.id or not permissions.can_see_comment(
             author, parent

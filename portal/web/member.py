@@ -27,6 +27,10 @@ COMMENT_REFUSALS = {
     "empty": _l("Write your comment first: it cannot be empty or only spaces."),
     "too_long": _l("A comment can be at most 5,000 characters long."),
     "control": _l("Remove the invisible or control characters from your comment."),
+    "daily_limit": _l(
+        "You have written as many comments today as one member can in a day. Your text is kept "
+        "here: please send it tomorrow."
+    ),
 }
 
 

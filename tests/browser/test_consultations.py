@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -128,12 +128,8 @@ def invites(live_server: LiveServer) -> Iterator[str]:
 
 
 def server_now_in_almaty(server: LiveServer) -> datetime:
-    """The server's idea of now (real time plus the test clock's offset), in Almaty."""
-    try:
-        offset = float(server.clock_file.read_text(encoding="ascii").strip() or 0)
-    except FileNotFoundError:
-        offset = 0.0
-    return (datetime.now(UTC) + timedelta(seconds=offset)).astimezone(ALMATY)
+    """The server's idea of now (its testing clock), in Almaty."""
+    return server.now().astimezone(ALMATY)
 
 
 def path_of(page: Page) -> str:

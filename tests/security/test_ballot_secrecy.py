@@ -32,8 +32,8 @@ from portal.schema import metadata
 from portal.security.ballots import BallotKeys
 from tests.conftest import TEST_SECRETS
 from tests.decision_fixtures import open_decision, paper_from, vote
+from tests.digest import database_digest
 from tests.factories import csrf_token_from, make_member, sign_in
-from tests.web.test_get_purity import database_digest
 
 pytestmark = pytest.mark.postgres
 

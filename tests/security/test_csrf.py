@@ -1,29 +1,18 @@
 """CSRF: every POST refuses a missing or foreign token and changes nothing (checklist 22); a
 refused form comes back with what the person typed (issue 2)."""
 
-import hashlib
+import time
+from datetime import timedelta
 
 import pytest
 from flask import render_template_string, request
 
 from consultations.models import Role
-from portal.extensions import db
+from tests.digest import database_digest
 from tests.factories import make_member, sign_in
 from tests.routes import example_url, routes_for
 
 pytestmark = pytest.mark.postgres
-
-
-def database_digest(app) -> str:
-    """A digest of every row of every table, in a stable order."""
-    digest = hashlib.sha256()
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            rows = db.session.execute(table.select()).all()
-            for row in sorted(map(repr, rows)):
-                digest.update(f"{table.name}:{row}\n".encode())
-        db.session.remove()
-    return digest.hexdigest()
 
 
 def _token(client) -> str:
@@ -62,6 +51,27 @@ def test_signed_in_admin_post_without_token_is_refused(csrf_app, clock, route):
     before = database_digest(csrf_app)
     response = client.post(url, data=route.data)
     assert response.status_code == 400
+    assert database_digest(csrf_app) == before
+
+
+def test_a_refused_post_changes_nothing_across_a_minute_boundary(csrf_app, clock):
+    """Issue 9: this file's digest once counted the session's last-seen minute, and the
+    testing clock followed the wall clock, so a run that crossed a minute failed. The clock now
+    stands still between a test's own moves, and the one digest names the bookkeeping."""
+    client = csrf_app.test_client()
+    admin = make_member(csrf_app, "Admin Two", role=Role.ADMIN, two_factor=True)
+    sign_in(client, admin, clock)
+    seconds_left = 60 - clock.now().second
+    clock.advance(timedelta(seconds=seconds_left - 1))  # one second before the next minute
+    frozen = clock.now()
+    before = database_digest(csrf_app)
+    time.sleep(1.2)  # the wall clock crosses the minute; the testing clock does not
+    assert clock.now() == frozen
+    response = client.post("/account/language", data={"locale": "ru"})
+    assert response.status_code == 400
+    assert database_digest(csrf_app) == before
+    clock.advance(timedelta(seconds=2))  # a test that moves it across: last seen moves, named
+    assert client.post("/account/language", data={"locale": "ru"}).status_code == 400
     assert database_digest(csrf_app) == before
 
 

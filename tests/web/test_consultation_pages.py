@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from consultations.models import Comment, Decision, DecisionKind, Member, Role, Stance
 from consultations.services import comments, consultations
@@ -45,7 +45,8 @@ def big_draft(sections: int) -> str:
 
 
 def with_comments(app, public_id: str, count: int, tag: str, sections: int) -> None:
-    writers = [make_member(app, f"Writer {tag} {n}").id for n in range(3)]
+    # Enough writers that none reaches the day's limit (MAX_COMMENTS_PER_DAY).
+    writers = [make_member(app, f"Writer {tag} {n}").id for n in range(max(3, count // 40 + 1))]
     with app.app_context():
         consultation = consultations.get(db.session, public_id)
         now = app.extensions["kenes.clock"].now()
@@ -54,7 +55,7 @@ def with_comments(app, public_id: str, count: int, tag: str, sections: int) -> N
             comments.add(
                 db.session,
                 consultation,
-                author=db.session.get(Member, writers[n % 3]),
+                author=db.session.get(Member, writers[n % len(writers)]),
                 text=f"Comment {n}",
                 stance=Stance.OTHER,
                 section_key=keys[n % sections],
@@ -357,3 +358,30 @@ def test_many_comments_show_the_newest_few_and_a_link_to_all(app, reader):
     assert "Show all 7 comments" in section
     everything = reader.get(f"/consultations/{made.public_id}?all=referral").get_data(as_text=True)
     assert all(f"Numbered comment {n}" in everything for n in range(7))
+
+
+def test_a_member_may_post_a_days_worth_of_comments_and_no_more(app, clock):
+    """Issue 9: a script posted 430 comments in five minutes. Replies count too; the refusal
+    says why in the member's language and keeps the text; the next day they may write again.
+    Counted from the comments' dates: no time of writing is stored for it."""
+    from consultations.models.comment import MAX_COMMENTS_PER_DAY
+
+    reader = app.test_client()
+    sign_in(reader, make_member(app, "Prolific Reader"))
+    made = open_consultation(app, with_comment=False)
+    for n in range(MAX_COMMENTS_PER_DAY):
+        post_comment(reader, made.public_id, f"comment number {n}")
+    refused = reader.post(
+        f"/consultations/{made.public_id}/comments",
+        data={"text": "one too many", "stance": "other", "section": "referral"},
+    )
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "as many comments today as one member can in a day" in body
+    assert "one too many" in body
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(Comment))
+        db.session.remove()
+    assert count == MAX_COMMENTS_PER_DAY
+    clock.advance(timedelta(days=1))
+    post_comment(reader, made.public_id, "the next day")

@@ -1,37 +1,19 @@
 """No GET changes the database (checklist 23).
 
-Session bookkeeping is the one named exception: the columns listed in BOOKKEEPING may change on
-a GET (issue 3 adds `auth_session.last_seen_on`); nothing else may.
+Session bookkeeping is the one named exception: the columns listed in tests/digest.py's
+BOOKKEEPING may change on a GET (the session's last-seen minute); nothing else may.
 """
 
-import hashlib
 from datetime import timedelta
 
 import pytest
 
 from portal.extensions import db
+from tests.digest import BOOKKEEPING, database_digest
 from tests.routes import ROLES, example_url, routes_for
 from tests.web.test_routes import client_as
 
 pytestmark = pytest.mark.postgres
-
-# table name -> columns a GET may touch, by name: the session's last-seen minute.
-BOOKKEEPING: dict[str, set[str]] = {"auth_session": {"last_seen_at"}}
-
-
-def database_digest(app, *, except_tables: tuple[str, ...] = ()) -> str:
-    digest = hashlib.sha256()
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            if table.name in except_tables:
-                continue
-            skipped = BOOKKEEPING.get(table.name, set())
-            columns = [c for c in table.columns if c.name not in skipped]
-            rows = db.session.execute(table.select().with_only_columns(*columns)).all()
-            for row in sorted(map(repr, rows)):
-                digest.update(f"{table.name}:{row}\n".encode())
-        db.session.remove()
-    return digest.hexdigest()
 
 
 def test_the_digest_sees_a_change(app):

@@ -24,9 +24,9 @@ from consultations.models import (
 from portal.extensions import db
 from portal.web.consultation_forms import ALMATY, MAX_DRAFT_CHARS
 from tests.consultation_fixtures import open_consultation
+from tests.digest import database_digest
 from tests.factories import PASSPHRASE, csrf_token_from, make_member, sign_in
 from tests.routes_staff_consultations import STAFF_CONSULTATION_ROUTES, fill
-from tests.web.test_get_purity import database_digest
 from tests.web.test_routes import client_as
 
 pytestmark = pytest.mark.postgres
