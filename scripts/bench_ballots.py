@@ -62,21 +62,14 @@ def main() -> None:
     print(f"engine: {url.split(':', 1)[0]}; {TIMED} timed ballots per size")
     with app.app_context():
         now = clock.now()
-        voter = members.register(
-            db.session,
-            pseudonym="Bench Voter",
-            role=Role.MEMBER,
-            locale="en",
-            ballot_token="0" * 32,
-            now=now,
-        )
-        staff = members.register(
-            db.session,
-            pseudonym="Bench Staff",
-            role=Role.STAFF,
-            locale="en",
-            ballot_token="1" * 32,
-            now=now,
+        voter, staff = (
+            members.register(
+                db.session, pseudonym=name, role=role, locale="en", ballot_token=token, now=now
+            )
+            for name, role, token in (
+                ("Bench Voter", Role.MEMBER, "0" * 32),
+                ("Bench Staff", Role.STAFF, "1" * 32),
+            )
         )
         consultation = consultations.create(
             db.session,
