@@ -3,10 +3,10 @@
 Expired sessions hold a member id and the minute they signed in; spent throttle rows, expired
 reset codes and long-expired invitations are of no use to anyone. Nothing should keep them, and
 `make run` has no timer to run `flask retention purge`. So after a POST that succeeded, at most
-once an hour per host, the website deletes them itself and seals
-the decisions that closed by the clock (`ballot_box.seal_due`). The last run's time, by the
-site's clock, is kept in the instance folder. The commands `flask retention purge` and
-`flask ballots seal` do the same from a timer.
+once an hour per host, the website deletes them itself and seals the decisions that closed by
+the clock (`ballot_box.seal_due`). The last run's time, by the site's clock, is kept in the
+instance folder. The commands `flask retention purge` and `flask ballots seal` do the same
+from a timer.
 
 What is deleted, and when:
 - sessions: once expired (idle 30 minutes, or 12 hours after sign-in);
