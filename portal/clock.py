@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app, g, has_request_context
+
 from consultations.clock import Clock, SystemClock
 
 # A Wednesday, mid-minute and mid-morning in UTC, mid-afternoon in Almaty (UTC+5): no minute,
@@ -42,3 +44,18 @@ class MovableClock:
 
 def make_clock(test_clock_file: Path | None) -> Clock:
     return MovableClock(test_clock_file) if test_clock_file else SystemClock()
+
+
+def now() -> datetime:
+    """The request's one reading of the time (DESIGN §2): read once, kept on `g`, so a page's
+    status, "can comment" and its decisions are all decided at the same instant, even across a
+    closing time. Outside a request (commands), each call reads the clock.
+
+    A ballot reads the clock itself, after taking its lock (`ballots.cast`): that one must be
+    the time at which the ballot is written, not the time the request began."""
+    clock = current_app.extensions["kenes.clock"]
+    if not has_request_context():
+        return clock.now()
+    if "kenes_now" not in g:
+        g.kenes_now = clock.now()
+    return g.kenes_now

@@ -27,6 +27,7 @@ from flask_login import UserMixin
 from sqlalchemy import delete, select, update
 
 from consultations.models import Member
+from portal import clock
 from portal.accounts.models import AuthSession
 from portal.accounts.models.auth_session import FULL, PENDING
 from portal.extensions import db
@@ -56,8 +57,8 @@ def quiet_request() -> bool:
 
 
 def now() -> datetime:
-    """The app's clock (movable in testing)."""
-    return current_app.extensions["kenes.clock"].now()
+    """The request's one reading of the app's clock (`portal.clock.now`)."""
+    return clock.now()
 
 
 def _to_minute(moment: datetime) -> datetime:

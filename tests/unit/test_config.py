@@ -194,3 +194,18 @@ def test_the_testing_clock_moves_and_the_real_one_does_not(tmp_path):
     moved = clock.now() - before
     assert timedelta(hours=13) <= moved < timedelta(hours=13, minutes=1)
     assert isinstance(make_clock(None), SystemClock)
+
+
+def test_a_request_reads_the_clock_once(app, clock):
+    """Issue 10: the page's status, "can comment" and its decisions were computed from up to
+    four readings of the clock, which could fall either side of a closing time."""
+    from datetime import timedelta
+
+    from portal import clock as request_clock
+
+    with app.test_request_context("/"):
+        first = request_clock.now()
+        clock.advance(timedelta(minutes=5))
+        assert request_clock.now() == first
+    with app.app_context():  # a command: every call reads the clock
+        assert request_clock.now() == first + timedelta(minutes=5)
