@@ -68,6 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _harden_jinja(app, settings)
     _init_extensions(app, settings)
     _register_blueprints(app)
+    app.extensions["kenes.parts"] = _member_data_parts()
     _register_error_pages(app)
     _register_cli(app)
     app.extensions["kenes.csp"] = headers.content_security_policy(settings.quick_exit_url)
@@ -168,6 +169,22 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(member.bp)
     app.register_blueprint(decisions.bp)
     app.register_blueprint(staff_decisions.bp)
+
+
+def _member_data_parts():  # type: ignore[no-untyped-def]
+    """Every part of a member's data, for the export and the erasure (DESIGN §4.7): the
+    domain's and the website's. A new feature that stores a member's data adds its part here."""
+    from consultations.services import ballots, member_data
+    from portal.accounts import credentials
+    from portal.web import decisions
+
+    return (
+        *member_data.domain_parts(),
+        member_data.Part("sign_in", exporter=credentials.export_sign_in),
+        member_data.Part(
+            "ballots", exporter=decisions.export_ballots, eraser=ballots.leave_counted
+        ),
+    )
 
 
 def _register_error_pages(app: Flask) -> None:

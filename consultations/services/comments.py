@@ -27,7 +27,7 @@ from consultations.models import (
 )
 from consultations.models.comment import MAX_COMMENT_CHARS, MAX_COMMENTS_PER_DAY
 from consultations.pseudonyms import has_forbidden_characters
-from consultations.services import audit, member_data
+from consultations.services import audit
 
 
 class CommentRefused(KenesError):
@@ -386,7 +386,8 @@ def export(session: Session, member: Member) -> list[dict[str, Any]]:
     ]
 
 
-def _erase(session: Session, member: Member, keep_contributions: bool) -> None:
+def erase_member(session: Session, member: Member, keep_contributions: bool) -> None:
+    """Erasure and comments: kept as "a former member's", or emptied and unlinked."""
     if keep_contributions:
         session.execute(
             update(Comment)
@@ -405,6 +406,3 @@ def _erase(session: Session, member: Member, keep_contributions: bool) -> None:
             update(Comment).where(Comment.author_id == member.id).values(author_id=None)
         )
     session.execute(update(Report).where(Report.reporter_id == member.id).values(reporter_id=None))
-
-
-member_data.register("comments", exporter=export, eraser=_erase)

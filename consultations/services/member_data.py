@@ -1,13 +1,14 @@
 """Everything a member wrote or chose: one registry for export and for erasure (DESIGN §4.7).
 
-Each feature that stores a member's data registers an exporter (what to hand the member) and
-an eraser (what to do on deletion) here, so comments, ballots and whatever comes later join the
-export and the erasure without this module or the account pages changing.
+Each feature that stores a member's data contributes a `Part`: an exporter (what to hand the
+member) and an eraser (what to do on deletion). The parts are listed explicitly — the domain's
+by `domain_parts`, all of them in the website's `create_app` — and passed in: nothing joins
+the export or the erasure as a side effect of being imported (issue 10).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from consultations.models import Member
-from consultations.services import decisions
+from consultations.services import comments, decisions
 
 Exporter = Callable[[Session, Member], Any]
 # (session, member, keep_contributions): keep_contributions=True means the member chose to leave
@@ -24,40 +25,37 @@ Eraser = Callable[[Session, Member, bool], None]
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Part:
+    """One part of a member's data: how to export it, what to do with it on erasure."""
+
     name: str
-    exporter: Exporter | None
-    eraser: Eraser | None
+    exporter: Exporter | None = None
+    eraser: Eraser | None = None
 
 
-_REGISTRY: dict[str, _Entry] = {}
-
-
-def register(name: str, *, exporter: Exporter | None = None, eraser: Eraser | None = None) -> None:
-    """Add (or replace, on re-import) a part of the member's data under `name`."""
-    _REGISTRY[name] = _Entry(name, exporter, eraser)
-
-
-def registered() -> list[str]:
-    return sorted(_REGISTRY)
-
-
-def export(session: Session, member: Member) -> dict[str, Any]:
+def export(session: Session, member: Member, parts: Sequence[Part]) -> dict[str, Any]:
     """All the member's own data, by part, in a JSON-ready dictionary."""
     return {
-        entry.name: entry.exporter(session, member)
-        for entry in sorted(_REGISTRY.values(), key=lambda e: e.name)
-        if entry.exporter is not None
+        part.name: part.exporter(session, member)
+        for part in sorted(parts, key=lambda p: p.name)
+        if part.exporter is not None
     }
 
 
-def erase(session: Session, member: Member, *, keep_contributions: bool, now: datetime) -> None:
-    """Run every eraser, then delete the member row (its dependants cascade). Flushes only.
+def erase(
+    session: Session,
+    member: Member,
+    parts: Sequence[Part],
+    *,
+    keep_contributions: bool,
+    now: datetime,
+) -> None:
+    """Run every part's eraser, then delete the member row (its dependants cascade). Flushes.
 
     Open decisions stop counting the member in their electorate; their ballots stay counted."""
-    for entry in sorted(_REGISTRY.values(), key=lambda e: e.name):
-        if entry.eraser is not None:
-            entry.eraser(session, member, keep_contributions)
+    for part in sorted(parts, key=lambda p: p.name):
+        if part.eraser is not None:
+            part.eraser(session, member, keep_contributions)
     session.delete(member)
     session.flush()
     decisions.recount_electorate(session, now)
@@ -73,4 +71,10 @@ def _export_profile(_session: Session, member: Member) -> dict[str, Any]:
     }
 
 
-register("profile", exporter=_export_profile)
+def domain_parts() -> tuple[Part, ...]:
+    """The parts the domain keeps: the profile and the comments. The website adds its own
+    (how the member signs in, their ballots) and lists them all in `create_app`."""
+    return (
+        Part("profile", exporter=_export_profile),
+        Part("comments", exporter=comments.export, eraser=comments.erase_member),
+    )

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -83,8 +92,6 @@ def language() -> Response:
 
 
 def _secure_cookies() -> bool:
-    from flask import current_app
-
     return bool(current_app.config["SESSION_COOKIE_SECURE"])
 
 
@@ -236,7 +243,7 @@ def end_other_sessions() -> Response:
 def export() -> Response | tuple[str, int]:
     form = ConfirmForm()
     if form.validate_on_submit() and confirmed(form):
-        data = member_data.export(db.session, _member())
+        data = member_data.export(db.session, _member(), current_app.extensions["kenes.parts"])
         db.session.commit()
         body = json.dumps({"kenes_export": 1, **data}, ensure_ascii=False, indent=2)
         response = Response(body, mimetype="application/json")
@@ -253,7 +260,13 @@ def delete() -> Response | tuple[str, int]:
         member = _member()
         keep = form.comments.data == "keep"
         sessions.end_current()
-        member_data.erase(db.session, member, keep_contributions=keep, now=sessions.now())
+        member_data.erase(
+            db.session,
+            member,
+            current_app.extensions["kenes.parts"],
+            keep_contributions=keep,
+            now=sessions.now(),
+        )
         db.session.commit()
         # secure_delete zeroes the pages in the database file only at a checkpoint.
         checkpoint_wal()

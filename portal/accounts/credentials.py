@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from consultations import pseudonyms
 from consultations.models import Member, Role
-from consultations.services import audit, member_data, members
+from consultations.services import audit, members
 from portal.accounts.models import Credential, Invite, RecoveryCode, ResetCode
 from portal.security import throttle, tokens, totp
 from portal.security.passwords import Passphrases
@@ -371,13 +371,10 @@ def redeem_reset_code(
 # --------------------------------------------------------------------------- export
 
 
-def _export_sign_in(session: Session, member: Member) -> dict[str, object]:
+def export_sign_in(session: Session, member: Member) -> dict[str, object]:
     """What the member's export says of how they sign in: settings, never secrets."""
     credential = session.get(Credential, member.id)
     return {
         "two_factor_enabled": bool(credential and credential.two_factor_enabled),
         "recovery_codes_left": recovery_codes_left(session, member),
     }
-
-
-member_data.register("sign_in", exporter=_export_sign_in)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from consultations import permissions
 from consultations.errors import NotFound
 from consultations.models import Consultation, Member
-from consultations.services import ballots, consultations, decisions, member_data
+from consultations.services import ballots, consultations, decisions
 from portal import ballot_box
 from portal.accounts import sessions
 from portal.extensions import db
@@ -135,7 +135,7 @@ def _widest_ballot(entry: dict) -> list[str]:
     return options[: entry["max_choices"] or 1] if entry["kind"] == "multiple" else options[:1]
 
 
-def _export_ballots(session: Session, member: Member) -> list[dict]:
+def export_ballots(session: Session, member: Member) -> list[dict]:
     """The member's ballots, each choice written as one line and padded to the longest line
     the decision allows, so the export's length does not tell the choice (issue 9)."""
     exported = []
@@ -145,6 +145,3 @@ def _export_ballots(session: Session, member: Member) -> list[dict]:
         del entry["max_choices"]
         exported.append({**entry, "choices": line, "padding": json_padding(line, widest)})
     return exported
-
-
-member_data.register("ballots", exporter=_export_ballots, eraser=ballots.leave_counted)

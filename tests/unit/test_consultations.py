@@ -517,12 +517,13 @@ def test_export_and_erasure_of_comments(db_session, people):
     )
     # The comments' part of the export (the whole export, with the website's parts such as
     # ballots, is tested through the account page in tests/web/test_accounts.py).
-    assert "comments" in member_data.registered()
+    parts = member_data.domain_parts()
+    assert [part.name for part in parts] == ["profile", "comments"]
     assert [c["text"] for c in comments.export(db_session, people["member"])] == ["my words"]
-    member_data.erase(db_session, people["other"], keep_contributions=True, now=NOW)
+    member_data.erase(db_session, people["other"], parts, keep_contributions=True, now=NOW)
     kept = db_session.scalar(select(Comment).where(Comment.text == "their words"))
     assert (kept.author_id, kept.former_member, kept.show_pseudonym) == (None, True, False)
-    member_data.erase(db_session, people["member"], keep_contributions=False, now=NOW)
+    member_data.erase(db_session, people["member"], parts, keep_contributions=False, now=NOW)
     db_session.refresh(mine)
     assert (mine.text, mine.author_id, mine.status) == ("", None, "deleted")
 

@@ -696,3 +696,14 @@ def test_last_visit_is_a_date_moved_only_by_a_full_sign_in(app, clock):
     assert member.last_visit_on == clock.now().date()
     sessions = query(app, select(AuthSession).where(AuthSession.stage == "full"))
     assert [row.previous_visit_on for row in sessions] == [joined_on]
+
+
+def test_the_export_and_erasure_parts_are_the_listed_ones(app):
+    """Issue 10: parts joined the export when their module happened to be imported (one was a
+    view). Now `create_app` lists them, and an app has exactly these."""
+    assert sorted(part.name for part in app.extensions["kenes.parts"]) == [
+        "ballots",
+        "comments",
+        "profile",
+        "sign_in",
+    ]
