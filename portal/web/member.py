@@ -18,14 +18,14 @@ from consultations.services.comments import CommentRefused
 from portal.accounts import sessions
 from portal.extensions import db
 from portal.web.decisions import decision_views
-from portal.web.forms import CommentForm, EditCommentForm, ReportForm
+from portal.web.forms import COMMENT_TOO_LONG, CommentForm, EditCommentForm, ReportForm
 from portal.web.ids import database_id
 
 bp = Blueprint("member", __name__, url_prefix="/consultations")
 
 COMMENT_REFUSALS = {
     "empty": _l("Write your comment first: it cannot be empty or only spaces."),
-    "too_long": _l("A comment can be at most 5,000 characters long."),
+    "too_long": COMMENT_TOO_LONG,
     "control": _l("Remove the invisible or control characters from your comment."),
     "daily_limit": _l(
         "You have written as many comments today as one member can in a day. Your text is kept "
@@ -77,12 +77,17 @@ def index() -> str:
 def render_consultation(
     page_data: reading.Page, *, failed: CommentForm | None = None, status: int = 200
 ):  # type: ignore[no-untyped-def]
+    expanded = request.args.get("all", "")
+    if failed is not None and failed.parent.data:
+        # A refused reply is shown again in its thread's form, with its text and the reason;
+        # that thread may be older than the newest few its section shows.
+        expanded = failed.section.data or ""
     return render_template(
         "consultations/show.html",
         page=page_data,
         decisions=decision_views(page_data.consultation),
         failed=failed,
-        expanded=request.args.get("all", ""),
+        expanded=expanded,
         newest=reading.NEWEST_PER_SECTION,
         can_comment=permissions.can_comment(_viewer(), page_data.consultation, sessions.now()),
         viewer=_viewer(),

@@ -363,12 +363,14 @@ def test_many_comments_show_the_newest_few_and_a_link_to_all(app, reader):
 def test_a_member_may_post_a_days_worth_of_comments_and_no_more(app, clock):
     """Issue 9: a script posted 430 comments in five minutes. Replies count too; the refusal
     says why in the member's language and keeps the text; the next day they may write again.
-    Counted from the comments' dates: no time of writing is stored for it."""
+    Counted from the comments' dates: no time of writing is stored for it. A refused reply keeps
+    its text too, though its thread (someone else's, older than the day's fifty) is no longer
+    among the newest a section shows."""
     from consultations.models.comment import MAX_COMMENTS_PER_DAY
 
     reader = app.test_client()
     sign_in(reader, make_member(app, "Prolific Reader"))
-    made = open_consultation(app, with_comment=False)
+    made = open_consultation(app)
     for n in range(MAX_COMMENTS_PER_DAY):
         post_comment(reader, made.public_id, f"comment number {n}")
     refused = reader.post(
@@ -379,9 +381,14 @@ def test_a_member_may_post_a_days_worth_of_comments_and_no_more(app, clock):
     assert refused.status_code == 400
     assert "as many comments today as one member can in a day" in body
     assert "one too many" in body
+    reply = post_comment(reader, made.public_id, "a reply too many", parent=str(made.comment_id))
+    body = reply.get_data(as_text=True)
+    assert reply.status_code == 400
+    assert "as many comments today as one member can in a day" in body
+    assert "a reply too many" in body
     with app.app_context():
         count = db.session.scalar(select(func.count()).select_from(Comment))
         db.session.remove()
-    assert count == MAX_COMMENTS_PER_DAY
+    assert count == MAX_COMMENTS_PER_DAY + 1  # and the fixture's own comment
     clock.advance(timedelta(days=1))
     post_comment(reader, made.public_id, "the next day")
