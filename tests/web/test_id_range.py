@@ -2,7 +2,8 @@
 
 The audit got a traceback for a 20-digit id on SQLite and for 3,000,000,000 on PostgreSQL.
 Every route with a numeric id is tried with both, by an admin (who may reach them all), and
-the comment form's hidden parent id as well.
+the comment form's hidden parent id as well; so is every route with a public id (consultations
+and decisions), where a number is looked up as text.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 
 from consultations.models import Role
 from tests.consultation_fixtures import open_consultation
+from tests.decision_fixtures import open_decision
 from tests.factories import make_member, sign_in
 
 pytestmark = pytest.mark.postgres
@@ -40,6 +42,23 @@ def test_every_numeric_route_answers_404_beyond_the_range(app, clock):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 response = admin.open(path, method=method)
                 assert response.status_code == 404, (method, path, response.status_code)
+
+
+def test_every_public_id_route_answers_404_for_a_number_beyond_the_range(app, clock):
+    made = open_decision(app)
+    real = {"public_id": made.consultation, "decision_id": made.decision}
+    admin = app.test_client()
+    sign_in(admin, make_member(app, "Public Range Admin", role=Role.ADMIN, two_factor=True), clock)
+    rules = [rule for rule in app.url_map.iter_rules() if real.keys() & rule.arguments]
+    assert len(rules) >= 20
+    for rule in rules:
+        for name in real.keys() & rule.arguments:
+            for huge in HUGE:
+                values = {other: real.get(other, "1") for other in rule.arguments}
+                path = rule.build({**values, name: huge}, append_unknown=False)[1]
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                    response = admin.open(path, method=method)
+                    assert response.status_code == 404, (method, path, response.status_code)
 
 
 def test_a_reply_to_an_id_beyond_the_range_is_a_404(app):
