@@ -48,6 +48,15 @@ def test_the_policy_is_the_one_specified():
     assert "form-action 'self';" in CONTENT_SECURITY_POLICY
 
 
+def test_form_action_names_each_apps_own_quick_exit_origin(app_factory):
+    app = app_factory(KENES_QUICK_EXIT_URL="https://weather.example.kz:8443/almaty/today")
+    response = app.test_client().post("/quick-exit")
+    assert response.headers["Location"] == "https://weather.example.kz:8443/almaty/today"
+    policy = response.headers["Content-Security-Policy"]
+    assert "form-action 'self' https://weather.example.kz:8443;" in policy
+    assert "neutral.example" not in policy
+
+
 def test_every_get_route_carries_the_headers(app, client):
     rules = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
     walked = set()
