@@ -28,10 +28,11 @@ from pathlib import Path
 
 from confusable_homoglyphs import categories, confusables
 
+from consultations.languages import LOCALES
+
 MIN_LENGTH = 3
 MAX_LENGTH = 32
 
-LOCALES = ("kk", "ru", "en")
 DEFAULT_LOCALE = "en"
 WORDLISTS = Path(__file__).resolve().parent / "wordlists"
 

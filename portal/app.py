@@ -12,6 +12,7 @@ from flask.logging import default_handler
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined
 
+from consultations.models.comment import MAX_COMMENT_CHARS
 from portal import housekeeping
 from portal.accounts import sessions
 from portal.clock import make_clock
@@ -31,6 +32,7 @@ from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
 from portal.security import fingerprint, headers, padding, passwords, privacy, sanitize
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
+from portal.web.forms import STANCE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages under these prefixes are for signed-in people (or lead there): never cached.
@@ -86,6 +88,8 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["same_length"] = padding.same_length
     app.jinja_env.globals["mark"] = padding.mark
     app.jinja_env.globals["padding_for"] = padding.padding_for
+    app.jinja_env.globals["stance_names"] = STANCE_NAMES
+    app.jinja_env.globals["max_comment_chars"] = MAX_COMMENT_CHARS
     # {% trans %} blocks fold their whitespace, so a re-wrapped paragraph keeps its msgid.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     if settings.env == "testing":

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from consultations.languages import LOCALES
 from consultations.models.decision import DEFAULT_MIN_BALLOTS
 
 ENVIRONMENTS = ("development", "production", "testing")
@@ -221,7 +222,7 @@ def load_settings(
         # Its origin goes into the CSP's form-action: nothing but a plain https address.
         raise ConfigError("KENES_QUICK_EXIT_URL must be an https:// address")
     default_locale = environ.get("KENES_DEFAULT_LOCALE", "kk")
-    if default_locale not in ("kk", "ru", "en"):
+    if default_locale not in LOCALES:
         raise ConfigError("KENES_DEFAULT_LOCALE must be kk, ru or en")
 
     search_dir = Path(environ.get("KENES_SEARCH_DIR") or instance / "search").resolve()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-LOCALES = ("kk", "ru", "en")
+from consultations.languages import LOCALES
+
+__all__ = ["LANGUAGE_COOKIE", "LANGUAGE_NAMES", "LOCALES", "is_local_path", "select_locale"]
+
 LANGUAGE_COOKIE = "kenes_lang"
 
 # Each language named in itself: a reader who does not understand the current page must still

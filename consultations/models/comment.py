@@ -62,7 +62,7 @@ class Meeting(Base):
 class Comment(Base):
     __tablename__ = "comment"
     __table_args__ = (
-        CheckConstraint("stance IN ('supports', 'concerns', 'question', 'other')", name="stance"),
+        CheckConstraint(f"stance IN ({', '.join(repr(s.value) for s in Stance)})", name="stance"),
         CheckConstraint(
             "status IN ('pending', 'visible', 'hidden', 'deleted', 'removed')", name="status"
         ),

@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultations.db import Base, UtcDateTime
+from consultations.languages import in_locales
 
 
 class Status(StrEnum):
@@ -26,7 +27,7 @@ class Status(StrEnum):
 
 class Consultation(Base):
     __tablename__ = "consultation"
-    __table_args__ = (CheckConstraint("main_locale IN ('kk', 'ru', 'en')", name="main_locale"),)
+    __table_args__ = (CheckConstraint(in_locales("main_locale"), name="main_locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Short, random and neutral: the URL says nothing of the subject (DESIGN §4.10).
@@ -95,7 +96,7 @@ class VersionText(Base):
     __tablename__ = "version_text"
     __table_args__ = (
         UniqueConstraint("version_id", "locale"),
-        CheckConstraint("locale IN ('kk', 'ru', 'en')", name="locale"),
+        CheckConstraint(in_locales("locale"), name="locale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,7 +136,7 @@ class SectionText(Base):
     __tablename__ = "section_text"
     __table_args__ = (
         UniqueConstraint("section_id", "locale"),
-        CheckConstraint("locale IN ('kk', 'ru', 'en')", name="locale"),
+        CheckConstraint(in_locales("locale"), name="locale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consultations.db import Base
+from consultations.languages import in_locales
 
 
 class Role(StrEnum):
@@ -28,7 +29,7 @@ class Member(Base):
     # still names the old id (an audit line, a backup) can be mistaken for the new member.
     __table_args__ = (
         CheckConstraint("role IN ('member', 'staff', 'admin')", name="role"),
-        CheckConstraint("locale IN ('kk', 'ru', 'en')", name="locale"),
+        CheckConstraint(in_locales("locale"), name="locale"),
         {"sqlite_autoincrement": True},
     )
 

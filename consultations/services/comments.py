@@ -1,7 +1,8 @@
 """Comments: writing, editing, deleting, reporting, moderating, meeting feedback, and the
 member's export and erasure.
 
-Comment text is plain text, 1–5,000 characters, never HTML or Markdown; the website escapes it.
+Comment text is plain text, 1 to MAX_COMMENT_CHARS characters, never HTML or Markdown; the website
+escapes it.
 """
 
 from __future__ import annotations

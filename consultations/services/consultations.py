@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from consultations import drafts
 from consultations.errors import NotAllowed, NotFound
+from consultations.languages import LOCALES
 from consultations.models import (
     Comment,
     CommentStatus,
@@ -26,7 +27,6 @@ from consultations.models import (
 )
 from consultations.services import audit
 
-LOCALES = ("kk", "ru", "en")
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 

@@ -35,7 +35,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.messages import account_message, pseudonym_message
 from portal.extensions import checkpoint_wal, db
-from portal.i18n import LANGUAGE_COOKIE
+from portal.i18n import LANGUAGE_COOKIE, LOCALES
 from portal.security import totp
 from portal.security.headers import CLEAR_SITE_DATA
 
@@ -79,7 +79,7 @@ def language() -> Response:
         _member().locale = form.locale.data
         db.session.commit()
     response = redirect(url_for(".index"), code=303)
-    if form.locale.data in ("kk", "ru", "en"):
+    if form.locale.data in LOCALES:
         response.set_cookie(
             LANGUAGE_COOKIE,
             form.locale.data,

@@ -23,7 +23,8 @@ import math
 import secrets
 from pathlib import Path
 
-LOCALES = ("kk", "ru", "en")
+from consultations.languages import LOCALES
+
 DEFAULT_LOCALE = "en"
 WORDLISTS = Path(__file__).resolve().parent / "wordlists"
 

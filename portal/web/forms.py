@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString, format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from consultations.models.comment import MAX_COMMENT_CHARS
+from consultations.models.comment import MAX_COMMENT_CHARS, Stance
 
-STANCES = [
-    SelectChoice("supports", _l("I support this")),
-    SelectChoice("concerns", _l("I have concerns")),
-    SelectChoice("question", _l("I have a question")),
-    SelectChoice("other", _l("Other")),
-]
+# The stances are the domain's (`Stance`); these are only their words: as a member picks one,
+# and as a comment is labelled with it.
+STANCE_CHOICES = {
+    Stance.SUPPORTS: _l("I support this"),
+    Stance.CONCERNS: _l("I have concerns"),
+    Stance.QUESTION: _l("I have a question"),
+    Stance.OTHER: _l("Other"),
+}
+STANCE_NAMES = {
+    Stance.SUPPORTS: _l("Supports"),
+    Stance.CONCERNS: _l("Has concerns"),
+    Stance.QUESTION: _l("Question"),
+    Stance.OTHER: _l("Other"),
+}
+STANCES = [SelectChoice(stance.value, STANCE_CHOICES[stance]) for stance in Stance]
 
 REPORT_REASONS = [
     SelectChoice("harmful", _l("It is harmful or hurtful")),
@@ -25,6 +35,13 @@ REPORT_REASONS = [
 ]
 
 
+# The limit is the domain's; written as the reader's language writes numbers (5,000 / 5 000).
+COMMENT_TOO_LONG = _l(
+    "A comment can be at most %(num)s characters long.",
+    num=LazyString(format_number, MAX_COMMENT_CHARS),
+)
+
+
 class CommentForm(FlaskForm):
     text = TextAreaField(
         _l("Your comment"),
@@ -32,14 +49,14 @@ class CommentForm(FlaskForm):
             InputRequired(_l("Write your comment first.")),
             Length(
                 max=MAX_COMMENT_CHARS,
-                message=_l("A comment can be at most 5,000 characters long."),
+                message=COMMENT_TOO_LONG,
             ),
         ],
     )
     stance = RadioField(
         _l("What is your view?"),
         choices=STANCES,
-        default="other",
+        default=Stance.OTHER.value,
         validators=[InputRequired(_l("Choose one."))],
     )
     section = HiddenField(validators=[Optional(), Length(max=40)])

@@ -1,6 +1,7 @@
 """The one direction of the house: `consultations` never imports Flask, Werkzeug or `portal`."""
 
 import ast
+import re
 from pathlib import Path
 
 import consultations
@@ -46,3 +47,27 @@ def test_the_check_catches_an_offence(tmp_path):
     )
     found = [m for m in _imported_modules(offender) if _forbidden(m)]
     assert found == ["flask_login", "werkzeug", "portal.app"]
+
+
+def _sources() -> dict[str, str]:
+    root = Path(__file__).resolve().parents[2]
+    found = {}
+    for folder, pattern in (("portal", "*.py"), ("consultations", "*.py"), ("templates", "*.html")):
+        for path in (root / folder).rglob(pattern):
+            found[str(path.relative_to(root))] = path.read_text(encoding="utf-8")
+    return found
+
+
+def test_each_fact_is_written_once():
+    """Issue 10: the language set was spelled in ten places, the comment limit in five, the
+    stance list in three. Each is now defined once and imported everywhere else."""
+    sources = _sources()
+
+    def where(pattern: str) -> list[str]:
+        return sorted(path for path, text in sources.items() if re.search(pattern, text))
+
+    assert where(r"""["']kk["'],\s*["']ru["'],\s*["']en["']""") == ["consultations/languages.py"]
+    assert where(r"""["']supports["']""") == ["consultations/models/comment.py"]
+    assert where(r"""["']question["'],|["']concerns["']""") == ["consultations/models/comment.py"]
+    assert where(r"MAX_COMMENT_CHARS\s*=") == ["consultations/models/comment.py"]
+    assert where(r'5,000 characters|maxlength="5000"') == []
