@@ -3,9 +3,10 @@
 No access log unless KENES_ACCESS_LOG names one; then it names no one and weighs nothing: no
 remote address (%(h)s), no user agent (%(a)s), no referer (%(f)s), no query string (%(q)s,
 %(r)s), no response size, no duration — the time to the hour, method, path, protocol, status
-(portal/security/serving.py). The redacting filter is installed on gunicorn's loggers as well,
-for anything else it logs. gunicorn's `Server` header is dropped and its own error pages carry
-the security headers.
+(portal/security/serving.py). The error log, always on, also tells the time to the hour, Flask's
+lines in it too, and leaves queries out. The redacting filter is installed on gunicorn's loggers
+as well, for anything else it logs. gunicorn's `Server` header is dropped and its own error
+pages carry the security headers.
 """
 
 import os

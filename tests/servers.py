@@ -59,8 +59,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(directory: Path, **extra: str) -> dict[str, str]:
-    """The environment of a testing app on its own SQLite database in `directory`."""
+def server_env(directory: Path, **extra: str | None) -> dict[str, str]:
+    """The environment of a testing app on its own SQLite database in `directory`; a setting
+    given as None is left out (e.g. `KENES_ACCESS_LOG=None`: the server's own default)."""
     # Nothing of the developer's own KENES_*/FLASK_* settings leaks into the server under test.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KENES_", "FLASK_"))}
     env |= {
@@ -75,9 +76,9 @@ def server_env(directory: Path, **extra: str) -> dict[str, str]:
         "KENES_WORKERS": "2",
         "PYTHONDONTWRITEBYTECODE": "1",
         **TEST_SECRETS,
-        **extra,
     }
-    return env
+    env |= extra
+    return {name: value for name, value in env.items() if value is not None}
 
 
 # Never through a proxy from the environment: the servers are on loopback.
@@ -130,7 +131,7 @@ def migrate(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def _serve(directory: Path, command: list[str], output_name: str, **extra: str):
+def _serve(directory: Path, command: list[str], output_name: str, **extra: str | None):
     env = server_env(directory, **extra)
     migrate(env)
     port = free_port()
@@ -152,10 +153,12 @@ def _serve(directory: Path, command: list[str], output_name: str, **extra: str):
             _stop(process)
 
 
-def gunicorn(directory: Path, **extra: str):
+def gunicorn(directory: Path, wsgi_app: str = "wsgi:app", **extra: str | None):
     """gunicorn with the project's own gunicorn.conf.py, logs written to files in `directory`.
 
     Console output goes to gunicorn.out; the access and error logs to access.log and error.log.
+    `wsgi_app` is what it serves (another module only for tests that need a route the site
+    lacks, such as one that crashes).
     """
     command = [
         str(BIN / "gunicorn"),
@@ -163,12 +166,12 @@ def gunicorn(directory: Path, **extra: str):
         "gunicorn.conf.py",
         "--bind",
         "127.0.0.1:{port}",
-        "wsgi:app",
+        wsgi_app,
     ]
     return _serve(directory, command, "gunicorn.out", **extra)
 
 
-def flask_dev_server(directory: Path, **extra: str):
+def flask_dev_server(directory: Path, **extra: str | None):
     """Flask's (Werkzeug's) development server; everything it logs goes to dev-server.log."""
     command = [
         str(BIN / "flask"),

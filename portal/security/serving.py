@@ -6,21 +6,29 @@ error pages and its `Server` header. Loaded by `gunicorn.conf.py`.
   status: no address, agent or referer (as before), and now **no response size and no
   duration** — the size of the page after a vote told the choice, that of `/account` the
   pseudonym's length — and no minute or second, which lined a sign-in up with its session row.
+- The error log is written whether or not the access log is on, and some of its lines are about
+  one request: a request gunicorn could not parse, a crash (gunicorn's "Error handling request"
+  or, in the same file, Flask's "Exception on …"). Its times are to the hour as well — Flask's
+  lines came to the millisecond — and a request's query string is left out of gunicorn's lines.
 - gunicorn writes `Server: gunicorn` into every response, below the application, which cannot
   remove it: the header line is dropped.
 - gunicorn answers a request it cannot parse (a request line over `limit_request_line`, a
   malformed header) with a page of its own that carried no security header: it now carries
   the baseline headers, the same ones every application response has.
-Both are small replacements of gunicorn functions, checked against a real gunicorn by
+The logger is gunicorn's own, subclassed (`logger_class`); the header and the error page are
+small replacements of gunicorn functions. All are checked against a real gunicorn by
 `tests/security/test_serving.py`, so an upgrade that moves them fails a test, not silently.
 """
 
 from __future__ import annotations
 
 import html
+import logging
+import re
 import time
 from typing import Any
 
+from flask.logging import default_handler
 from gunicorn import util
 from gunicorn.glogging import Logger
 from gunicorn.http import wsgi
@@ -32,8 +40,33 @@ from portal.security.headers import BASELINE_HEADERS, CONTENT_SECURITY_POLICY, N
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s'
 
 
+# Times in gunicorn's error log and in Flask's default line (flask.logging), to the hour.
+HOUR = "%Y-%m-%d %H:00 %z"
+FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"
+
+# The query of a request target (`/path?query`) quoted in a message.
+_QUERY = re.compile(r"(/[^\s?'\"]*)\?[^\s'\"]*")
+
+
+class WithoutQuery(logging.Filter):
+    """Drops the query string from request targets that gunicorn quotes in its error log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "?" in message:
+            record.msg, record.args = _QUERY.sub(r"\1", message), None
+        return True
+
+
 class HourlyLogger(Logger):
-    """gunicorn's logger, with access-log times to the hour."""
+    """gunicorn's logger, with access- and error-log times to the hour and no query string."""
+
+    datefmt = f"[{HOUR}]"
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        if not any(isinstance(f, WithoutQuery) for f in self.error_log.filters):
+            self.error_log.addFilter(WithoutQuery())
 
     def now(self) -> str:
         return time.strftime("[%d/%b/%Y:%H:00 %z]")
@@ -69,7 +102,9 @@ def _error_page(sock: Any, status_int: int, reason: str, mesg: str) -> None:
 
 
 def harden_gunicorn() -> None:
-    """Drop the `Server` header and give gunicorn's error pages our headers (idempotent)."""
+    """Drop the `Server` header, give gunicorn's error pages our headers, and let Flask's own
+    log lines (written into gunicorn's error log) tell the time to the hour (idempotent)."""
     if not getattr(wsgi.Response.default_headers, "kenes_hardened", False):
         wsgi.Response.default_headers = _without_server(wsgi.Response.default_headers)
     util.write_error = _error_page
+    default_handler.setFormatter(logging.Formatter(FLASK_LOG_FORMAT, HOUR))

@@ -4,6 +4,9 @@ gunicorn started with the project's gunicorn.conf.py.
 - No access log unless an operator asks for one; when asked, each line holds the time to the
   hour, method, path, protocol and status: no size (it told a vote's choice), no duration, no
   minute or second (it lined a sign-in up with its session row), no query.
+- The error log, always written, tells the time to the hour too — gunicorn's lines about a
+  request it could not parse or a crash, and Flask's "Exception on …" in the same file — and
+  quotes no query string.
 - No `Server` header, on the application's responses or on gunicorn's own error pages, which
   now carry the security headers.
 """
@@ -15,12 +18,19 @@ import re
 import socket
 import urllib.parse
 
-from tests.factories import PASSPHRASE
-from tests.servers import gunicorn
+from portal.extensions import db
+from tests.factories import PASSPHRASE, make_member
+from tests.security.test_ballot_concurrency import LiveClient, server_app
+from tests.servers import LiveServer, gunicorn
 
 ACCESS_LINE = re.compile(
     r'\[\d\d/\w{3}/\d{4}:\d\d:00 [+-]\d{4}\] "(GET|POST) /[^ ?]* HTTP/1\.1" \d{3}'
 )
+# The error log's times (gunicorn's and Flask's lines) and any time finer than the hour.
+ERROR_LOG_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d[:,.\d]*")
+HOUR_STAMP = re.compile(r"\[\d{4}-\d\d-\d\d \d\d:00 [+-]\d{4}\] ")
+TO_THE_SECOND = re.compile(r"\d\d:\d\d:\d\d")
+QUERY_MARK = "who="
 
 
 def _request(url: str, method: str, path: str, body: str = "", headers=None):  # type: ignore[no-untyped-def]
@@ -34,36 +44,95 @@ def _request(url: str, method: str, path: str, body: str = "", headers=None):  #
         connection.close()
 
 
-def _journey(url: str) -> None:
-    for path in ("/", "/about", "/auth/login?next=/account", "/privacy"):
-        assert _request(url, "GET", path)[0] == 200
-    form = "pseudonym=Nobody+At+All&passphrase=" + urllib.parse.quote_plus(PASSPHRASE)
-    status, _, _ = _request(
-        url, "POST", "/auth/login", form, {"Content-Type": "application/x-www-form-urlencoded"}
+def _raw(url: str, request: bytes) -> bytes:
+    """Send bytes no HTTP client would, and read the whole answer."""
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as raw:
+        raw.sendall(request)
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    return answer
+
+
+def _journey(server: LiveServer) -> None:
+    """A member signs in and looks around; someone else posts a form without its token."""
+    setup = server_app(server)
+    try:
+        account = make_member(setup, "Leaves No Trace", passphrase=PASSPHRASE)
+    finally:
+        with setup.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    member = LiveClient(server)
+    for path in ("/", "/about", f"/privacy?{QUERY_MARK}member"):
+        assert member.request("GET", path).status == 200, path
+    member.csrf_token("/auth/login?next=/account")
+    member.sign_in(account)
+    assert member.request("GET", "/account").status == 200
+    refused = LiveClient(server).request(
+        "POST", "/auth/login", {"pseudonym": account.pseudonym, "passphrase": PASSPHRASE}
     )
-    assert status == 400  # no CSRF token: refused, and logged like any request
+    assert refused.status == 400  # no CSRF token: refused, and logged like any request
 
 
 def test_the_access_log_holds_hours_and_no_sizes(tmp_path):
     with gunicorn(tmp_path) as server:
-        _journey(server.url)
-    lines = [line for line in server.access_log.read_text(encoding="utf-8").splitlines() if line]
-    assert any('"GET /about HTTP/1.1" 200' in line for line in lines)
-    assert any('"POST /auth/login HTTP/1.1" 400' in line for line in lines)
+        _journey(server)
+    log = server.access_log.read_text(encoding="utf-8")
+    lines = [line for line in log.splitlines() if line]
+    for expected in (
+        '"GET /about HTTP/1.1" 200',
+        '"GET /privacy HTTP/1.1" 200',
+        '"POST /auth/login HTTP/1.1" 303',
+        '"GET /account HTTP/1.1" 200',
+        '"POST /auth/login HTTP/1.1" 400',
+    ):
+        assert any(expected in line for line in lines), expected
     for line in lines:
-        assert ACCESS_LINE.fullmatch(line), line  # nothing after the status: no size, no time
+        # Nothing after the status: no size, no duration; the time to the hour; no query.
+        assert ACCESS_LINE.fullmatch(line), line
+    assert QUERY_MARK not in log
 
 
 def test_no_access_log_unless_asked(tmp_path):
-    with gunicorn(tmp_path, KENES_ACCESS_LOG="") as server:
-        _journey(server.url)
+    # Neither log named: the error log goes to stderr, and what the server process writes on
+    # stdout and stderr is all in gunicorn.out.
+    with gunicorn(tmp_path, KENES_ACCESS_LOG=None, KENES_ERROR_LOG=None) as server:
+        _journey(server)
+    written = (tmp_path / "gunicorn.out").read_text(encoding="utf-8")
+    assert "Booting worker" in written  # the server's own output is captured here…
+    for path in ("/healthz", "/about", "/privacy", "/auth/login", "/account"):
+        assert path not in written, path  # …and no request is in it
     assert not server.access_log.exists()
-    for name in ("gunicorn.out", "error.log"):
-        written = (
-            (tmp_path / name).read_text(encoding="utf-8") if (tmp_path / name).exists() else ""
-        )
-        assert "/about" not in written, name
-        assert "/auth/login" not in written, name
+    assert not server.error_log.exists()
+
+
+def test_the_error_log_tells_hours_and_no_query(tmp_path):
+    """The error log is always written; some of its lines are about one request."""
+    with gunicorn(tmp_path, "tests.crashing_wsgi:app") as server:
+        assert _request(server.url, "GET", f"/crash?{QUERY_MARK}view")[0] == 500
+        assert _request(server.url, "GET", f"/crash-below-flask?{QUERY_MARK}wsgi")[0] == 500
+        for unparsable in (
+            f"GET /about?{QUERY_MARK}{'a' * 5000} HTTP/1.1\r\nHost: x\r\n\r\n",
+            f"GET /about?{QUERY_MARK}line\r\n\r\n",
+            f"GET /about?{QUERY_MARK}version junk HTTP/1.1\r\nHost: x\r\n\r\n",
+        ):
+            assert _raw(server.url, unparsable.encode()).startswith(b"HTTP/1.1 4")
+    log = server.error_log.read_text(encoding="utf-8")
+    about_a_request = [
+        line
+        for line in log.splitlines()
+        if "Exception on /crash [GET]" in line  # Flask's line, in gunicorn's error log
+        or "Error handling request GET /crash-below-flask" in line  # gunicorn's
+        or "Invalid request" in line  # gunicorn's, one for each it could not parse
+    ]
+    assert len(about_a_request) == 5, about_a_request
+    for line in about_a_request:
+        assert HOUR_STAMP.match(line), line
+    assert all(time.endswith(":00") for time in ERROR_LOG_TIME.findall(log)), log
+    assert not TO_THE_SECOND.search(log)
+    assert QUERY_MARK not in log
 
 
 def test_no_server_header_and_gunicorns_own_errors_carry_the_headers(tmp_path):
@@ -71,12 +140,7 @@ def test_no_server_header_and_gunicorns_own_errors_carry_the_headers(tmp_path):
         status, headers, _ = _request(server.url, "GET", "/about")
         assert status == 200
         assert "Server" not in headers
-        parts = urllib.parse.urlsplit(server.url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=10) as raw:
-            raw.sendall(b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-            answer = b""
-            while chunk := raw.recv(65536):
-                answer += chunk
+        answer = _raw(server.url, b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     head, _, body = answer.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     assert lines[0].startswith("HTTP/1.1 4"), lines[0]  # refused by gunicorn, before the app
