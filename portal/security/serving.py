@@ -33,7 +33,7 @@ from gunicorn import util
 from gunicorn.glogging import Logger
 from gunicorn.http import wsgi
 
-from portal.security.headers import BASELINE_HEADERS, CONTENT_SECURITY_POLICY, NO_STORE
+from portal.security.headers import BASELINE_HEADERS, NO_STORE
 
 # Method, path (no query: %(U)s), protocol, status. No %(h)s address, %(a)s agent, %(f)s
 # referer, %(b)s/%(B)s size, %(D)s/%(M)s/%(T)s duration.
@@ -89,7 +89,6 @@ def _error_page(sock: Any, status_int: int, reason: str, mesg: str) -> None:
     )
     headers = {
         **BASELINE_HEADERS,
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
         "Cache-Control": NO_STORE,
         "Connection": "close",
         "Content-Type": "text/html; charset=utf-8",

@@ -7,8 +7,8 @@ gunicorn started with the project's gunicorn.conf.py.
 - The error log, always written, tells the time to the hour too — gunicorn's lines about a
   request it could not parse or a crash, and Flask's "Exception on …" in the same file — and
   quotes no query string.
-- No `Server` header, on the application's responses or on gunicorn's own error pages, which
-  now carry the security headers.
+- No `Server` header, on the application's responses or on gunicorn's own error pages (a
+  request it cannot parse, a crash below the application), which carry the security headers.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import socket
 import urllib.parse
 
 from portal.extensions import db
+from portal.security.headers import BASELINE_HEADERS, content_security_policy
 from tests.factories import PASSPHRASE, make_member
 from tests.security.test_ballot_concurrency import LiveClient, server_app
 from tests.servers import LiveServer, gunicorn
@@ -135,19 +136,45 @@ def test_the_error_log_tells_hours_and_no_query(tmp_path):
     assert QUERY_MARK not in log
 
 
+def _answer(url: str, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """The status line, the headers (names in lower case) and the body of the answer."""
+    head, _, body = _raw(url, request).partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    sent = {name.lower(): value for name, _, value in (line.partition(": ") for line in lines)}
+    return status, sent, body
+
+
+# Requests gunicorn answers itself, with a page of its own, before or around the application.
+GUNICORN_ERRORS = [
+    ("a request line over limit_request_line", b"GET /" + b"a" * 5000 + b" HTTP/1.1", 414),
+    ("a header line without a colon", b"GET /about HTTP/1.1\r\nHost: x\r\nNo colon", 400),
+    ("no request line at all", b"BROKEN", 400),
+    ("a header over limit_request_field_size", b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 9000, 431),
+    ("a crash below the application", b"GET /crash-below-flask HTTP/1.1\r\nHost: x", 500),
+]
+
+
+def _assert_hardened(sent: dict[str, str], where: str) -> None:
+    assert "server" not in sent, where
+    assert sent.get("content-security-policy", "").startswith("default-src 'none';"), where
+    assert sent.get("x-content-type-options") == "nosniff", where
+    assert sent.get("x-frame-options") == "DENY", where
+
+
 def test_no_server_header_and_gunicorns_own_errors_carry_the_headers(tmp_path):
-    with gunicorn(tmp_path) as server:
-        status, headers, _ = _request(server.url, "GET", "/about")
-        assert status == 200
-        assert "Server" not in headers
-        answer = _raw(server.url, b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-    head, _, body = answer.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    assert lines[0].startswith("HTTP/1.1 4"), lines[0]  # refused by gunicorn, before the app
-    sent = {name.lower(): value for name, _, value in (line.partition(": ") for line in lines[1:])}
-    assert "server" not in sent
-    assert sent["content-security-policy"].startswith("default-src 'none'")
-    assert sent["x-content-type-options"] == "nosniff"
-    assert sent["x-frame-options"] == "DENY"
-    assert sent["referrer-policy"] == "same-origin"
-    assert int(sent["content-length"]) == len(body)
+    with gunicorn(tmp_path, "tests.crashing_wsgi:app") as server:
+        page = _answer(server.url, b"GET /about HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        errors = [
+            (what, status, _answer(server.url, request + b"\r\n\r\n"))
+            for what, request, status in GUNICORN_ERRORS
+        ]
+    status_line, sent, _ = page
+    assert status_line == "HTTP/1.1 200 OK"
+    _assert_hardened(sent, "a page")
+    assert sent["content-security-policy"] == content_security_policy("https://neutral.example/")
+    for what, status, (status_line, sent, body) in errors:
+        assert status_line.startswith(f"HTTP/1.1 {status} "), (what, status_line)
+        _assert_hardened(sent, what)
+        # The very headers every application response carries (one dict, headers.py).
+        assert {name: sent.get(name.lower()) for name in BASELINE_HEADERS} == BASELINE_HEADERS
+        assert int(sent["content-length"]) == len(body), what
