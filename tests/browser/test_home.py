@@ -258,12 +258,20 @@ SCREENSHOTS = {PHONE: ("kk", "ru", "en"), DESKTOP: ("ru", "kk")}
 
 
 def test_screenshots_of_home(new_page: Callable[..., Page], live_server: LiveServer):
-    """Not asserted: pictures of the home page for a person to look at, in test-artifacts/."""
+    """Pictures of the home page for a person to look at, in test-artifacts/ — each of a page
+    in its language that fits its width, written as a real PNG."""
     ARTIFACTS.mkdir(exist_ok=True)
     for viewport, languages in SCREENSHOTS.items():
         page = new_page(viewport=viewport)
         for lang in languages:
             visit(page, live_server, "/", lang)
+            assert page.get_attribute("html", "lang") == lang
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport[0], (lang, viewport, width)
             stem = f"home-{lang}-{viewport[0]}"
-            page.screenshot(path=ARTIFACTS / f"{stem}.png", full_page=True)
-            page.screenshot(path=ARTIFACTS / f"{stem}-screen.png")
+            for path, full in (
+                (ARTIFACTS / f"{stem}.png", True),
+                (ARTIFACTS / f"{stem}-screen.png", False),
+            ):
+                page.screenshot(path=path, full_page=full)
+                assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path

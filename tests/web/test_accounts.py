@@ -362,7 +362,10 @@ def test_enrolment_needs_a_valid_code_and_shows_recovery_codes(app, client, cloc
     assert "<svg" in page
     assert "data:" not in page
     secret = page.split('id="totp-secret">')[1].split("</code>")[0].replace(" ", "")
-    assert client.post("/account/two-factor", data={"code": "123456"}).status_code in (400, 200)
+    wrong = pyotp.TOTP(secret).at(clock.now() + timedelta(minutes=10))  # not this step's code
+    refused = client.post("/account/two-factor", data={"code": wrong})
+    assert refused.status_code == 400
+    assert "<svg" in refused.get_data(as_text=True)  # the same key, to try again
     (credential,) = query(app, select(Credential))
     assert credential.totp_secret is None
     code = pyotp.TOTP(secret).at(clock.now())
