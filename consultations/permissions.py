@@ -124,6 +124,14 @@ def enough_ballots(decision: Decision, ballots: int) -> bool:
     return ballots >= decision.min_ballots
 
 
+def can_issue_reset_code(actor: Member | None, target: Member) -> bool:
+    """Staff hand reset codes to members; a reset also turns two-factor off, so for a staff or
+    admin account only an admin may issue one. The staff page and its POST ask this alike."""
+    if not is_staff(actor) or actor is None or actor.disabled:
+        return False
+    return not target.is_staff or actor.is_admin
+
+
 def can_see_ballot_count(member: Member | None) -> bool:
     """Staff follow how many have voted while a decision is open: the number, not the choices."""
     return is_staff(member)

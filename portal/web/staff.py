@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from consultations import permissions
 from consultations.errors import NotAllowed
 from consultations.models import Member, Role
 from consultations.services import audit, members
@@ -111,6 +112,7 @@ def _members_page(form: ConfirmForm, status: int = 200):  # type: ignore[no-unty
         "staff/members.html",
         people=members.staff_and_members(db.session),
         form=form,
+        permissions=permissions,
         needs_confirmation=needs_confirmation(),
     ), status
 
@@ -118,8 +120,7 @@ def _members_page(form: ConfirmForm, status: int = 200):  # type: ignore[no-unty
 @bp.post("/members/<int:member_id>/reset-code")
 def reset_code(member_id: int):  # type: ignore[no-untyped-def]
     member = _target(member_id)
-    # A reset turns two-factor off: only an admin may do that to a staff or admin account.
-    if member.is_staff and not current_user.is_admin:
+    if not permissions.can_issue_reset_code(current_user.member, member):
         abort(404)
     # A reset code opens someone else's account: the staff member proves it is them (issue 9).
     form = AccountActionForm()

@@ -543,3 +543,24 @@ def test_a_comment_needs_a_section_of_the_current_version(db_session, people):
             quotable=False,
             now=NOW,
         )
+
+
+def test_who_may_issue_a_reset_code_to_whom(db_session):
+    """A reset turns two-factor off: staff reset members; only an admin resets staff or admins;
+    a member resets no one. The staff page shows the button by the same predicate."""
+    member = person(db_session, "Reset Member", Role.MEMBER)
+    staff = person(db_session, "Reset Staff", Role.STAFF)
+    admin = person(db_session, "Reset Admin", Role.ADMIN)
+    allowed = {
+        (actor.role, target.role)
+        for actor in (member, staff, admin)
+        for target in (member, staff, admin)
+        if permissions.can_issue_reset_code(actor, target)
+    }
+    assert allowed == {
+        ("staff", "member"),
+        ("admin", "member"),
+        ("admin", "staff"),
+        ("admin", "admin"),
+    }
+    assert not permissions.can_issue_reset_code(None, member)
