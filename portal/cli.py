@@ -69,28 +69,21 @@ def users_create_staff(name: str, admin: bool) -> None:
     from consultations.models import Role
     from consultations.pseudonyms import PseudonymError
     from portal.accounts import credentials, sessions
-    from portal.accounts.models import Credential
-    from portal.security import tokens
 
     passphrase = click.prompt("Passphrase (not shown)", hide_input=True, confirmation_prompt=True)
     try:
         credentials.check_passphrase(passphrase, name)
-        from consultations.services import members
-
-        member = members.register(
+        member = credentials.create_account(
             db.session,
             pseudonym=name,
             role=Role.ADMIN if admin else Role.STAFF,
             locale="en",
-            ballot_token=tokens.new_ballot_token(),
+            passphrase=passphrase,
             now=sessions.now(),
         )
     except (PseudonymError, PseudonymTaken, credentials.AccountError) as error:
         with force_locale("en"):
             raise click.ClickException(_cli_message(error)) from None
-    db.session.add(
-        Credential(member_id=member.id, passphrase_hash=credentials.passphrases().hash(passphrase))
-    )
     db.session.commit()
     click.echo(
         f"Created {'admin' if admin else 'staff'} account {member.pseudonym!r}. "

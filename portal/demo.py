@@ -17,8 +17,6 @@ from consultations.models import Ballot, Consultation, Decision, Member, Role
 from consultations.services import ballots, decisions, members
 from portal import demo_consultation
 from portal.accounts import credentials
-from portal.accounts.models import Credential
-from portal.security import tokens
 
 DEMO_PASSPHRASE = "demo only quiet river morning"  # noqa: S105 — printed demo value, development only
 DEMO_ACCOUNTS = (
@@ -39,18 +37,13 @@ def seed(session: Session, *, only_if_empty: bool, now: datetime) -> list[str]:
         if existing is not None:
             made.append(existing)
             continue
-        member = members.register(
+        member = credentials.create_account(
             session,
             pseudonym=pseudonym,
             role=role,
             locale=locale,
-            ballot_token=tokens.new_ballot_token(),
+            passphrase=DEMO_PASSPHRASE,
             now=now,
-        )
-        session.add(
-            Credential(
-                member_id=member.id, passphrase_hash=credentials.passphrases().hash(DEMO_PASSPHRASE)
-            )
         )
         made.append(member)
         note = " — must enrol two-factor sign-in first" if member.is_staff else ""

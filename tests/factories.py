@@ -15,9 +15,8 @@ import pyotp
 from consultations.models import Role
 from consultations.services import members
 from portal.accounts import credentials
-from portal.accounts.models import Credential
 from portal.extensions import db
-from portal.security import tokens, totp
+from portal.security import totp
 
 PASSPHRASE = "lantern orchard pebble meadow whistle"
 NEW_PASSPHRASE_FOR_TESTS = "copper lantern drifting willow seven"
@@ -47,21 +46,15 @@ def make_member(
 ) -> Account:
     with app.app_context():
         now = app.extensions["kenes.clock"].now()
-        member = members.register(
+        secret = totp.new_secret() if two_factor else None
+        member = credentials.create_account(
             db.session,
             pseudonym=pseudonym,
             role=role,
             locale="en",
-            ballot_token=tokens.new_ballot_token(),
+            passphrase=passphrase,
             now=now,
-        )
-        secret = totp.new_secret() if two_factor else None
-        db.session.add(
-            Credential(
-                member_id=member.id,
-                passphrase_hash=credentials.passphrases().hash(passphrase),
-                totp_secret=secret,
-            )
+            totp_secret=secret,
         )
         if disabled:
             members.set_disabled(db.session, member, True, now=now)

@@ -141,16 +141,48 @@ def register(
     invite = _redeemable_invite(session, invite_code, now)
     pseudonym = pseudonyms.validate(pseudonym)
     check_passphrase(passphrase, pseudonym)
-    member = members.register(
+    member = create_account(
         session,
         pseudonym=pseudonym,
         role=Role(invite.role),
         locale=locale,
+        passphrase=passphrase,
+        now=now,
+    )
+    session.delete(invite)
+    session.flush()
+    return member
+
+
+def create_account(
+    session: Session,
+    *,
+    pseudonym: str,
+    role: Role,
+    locale: str,
+    passphrase: str,
+    now: datetime,
+    totp_secret: str | None = None,
+) -> Member:
+    """The member (who they are: the domain) and their credential (how they prove it: the
+    website), with a new ballot token — the one way an account is made: joining by invite,
+    `flask users create-staff`, the demo, the tests. The caller has checked the pseudonym and
+    the passphrase as its path requires. Raises PseudonymTaken; flushes."""
+    member = members.register(
+        session,
+        pseudonym=pseudonym,
+        role=role,
+        locale=locale,
         ballot_token=tokens.new_ballot_token(),
         now=now,
     )
-    session.add(Credential(member_id=member.id, passphrase_hash=passphrases().hash(passphrase)))
-    session.delete(invite)
+    session.add(
+        Credential(
+            member_id=member.id,
+            passphrase_hash=passphrases().hash(passphrase),
+            totp_secret=totp_secret,
+        )
+    )
     session.flush()
     return member
 

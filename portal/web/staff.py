@@ -16,8 +16,8 @@ from sqlalchemy import select
 from consultations import permissions
 from consultations.errors import NotAllowed
 from consultations.models import Member, Role
-from consultations.services import audit, members
-from portal.accounts import credentials, sessions
+from consultations.services import members
+from portal.accounts import credentials, management, sessions
 from portal.accounts.confirm import confirmed, needs_confirmation
 from portal.accounts.forms import AccountActionForm, ConfirmForm, InviteForm, RoleForm
 from portal.accounts.messages import account_message
@@ -150,19 +150,10 @@ def _set_disabled(member: Member, disabled: bool):  # type: ignore[no-untyped-de
     if not (form.validate_on_submit() and confirmed(form)):
         return _members_page(form, 400)
     try:
-        members.set_disabled(db.session, member, disabled, now=sessions.now())
+        management.set_disabled(current_user.member, member, disabled, now=sessions.now())
     except NotAllowed:
         flash(account_message("not_allowed"), "error")
         return redirect(url_for(".member_list"), code=303)
-    if disabled:
-        sessions.end_all(member.id, except_current=False)
-    audit.record(
-        db.session,
-        actor=current_user.member,
-        action="member.disable" if disabled else "member.enable",
-        target=f"member:{member.id}",
-        now=sessions.now(),
-    )
     db.session.commit()
     flash(_("The account is disabled.") if disabled else _("The account is enabled."), "success")
     return redirect(url_for(".member_list"), code=303)
@@ -176,19 +167,12 @@ def change_role(member_id: int):  # type: ignore[no-untyped-def]
     if not (form.validate_on_submit() and confirmed(form)):
         return _members_page(form, 400)
     try:
-        members.set_role(db.session, member, Role(form.role.data), now=sessions.now())
+        management.change_role(
+            current_user.member, member, Role(form.role.data), now=sessions.now()
+        )
     except NotAllowed:
         flash(account_message("not_allowed"), "error")
         return redirect(url_for(".member_list"), code=303)
-    # A change of power ends the account's sessions: it signs in again under the new role.
-    sessions.end_all(member.id, except_current=member.id == current_user.member.id)
-    audit.record(
-        db.session,
-        actor=current_user.member,
-        action=f"member.role.{form.role.data}",
-        target=f"member:{member.id}",
-        now=sessions.now(),
-    )
     db.session.commit()
     flash(_("The role is changed."), "success")
     return redirect(url_for(".member_list"), code=303)
