@@ -32,6 +32,9 @@ errorlog = os.environ.get("KENES_ERROR_LOG", "-")
 access_log_format = ACCESS_LOG_FORMAT
 logger_class = "portal.security.serving.HourlyLogger"
 loglevel = os.environ.get("KENES_LOG_LEVEL", "info")
+# gunicorn 23+ opens a management socket in the home directory (worker counts, reload) for its
+# `gunicornc` tool. Kenes does not use it: no socket that can reconfigure the server.
+control_socket_disable = True
 
 
 def on_starting(server):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import time
 import urllib.parse
 
 from portal.extensions import db
@@ -178,3 +179,20 @@ def test_no_server_header_and_gunicorns_own_errors_carry_the_headers(tmp_path):
         # The very headers every application response carries (one dict, headers.py).
         assert {name: sent.get(name.lower()) for name in BASELINE_HEADERS} == BASELINE_HEADERS
         assert int(sent["content-length"]) == len(body), what
+
+
+def test_no_control_socket_that_could_reconfigure_the_server(tmp_path):
+    """gunicorn 23+ opens a management socket (worker counts, reload) in the home directory
+    unless told not to; Kenes does not use it."""
+    home, runtime = tmp_path / "home", tmp_path / "runtime"
+    home.mkdir()
+    runtime.mkdir()
+    with gunicorn(tmp_path, HOME=str(home), XDG_RUNTIME_DIR=str(runtime)) as server:
+        assert _request(server.url, "GET", "/about")[0] == 200
+        time.sleep(0.5)  # gunicorn opens it once its workers run
+        sockets = [*home.rglob("*.ctl"), *runtime.rglob("*.ctl")]
+    assert sockets == []
+    for name in ("gunicorn.out", "error.log"):
+        path = tmp_path / name
+        written = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        assert "Control socket" not in written, name
