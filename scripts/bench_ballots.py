@@ -109,33 +109,28 @@ def main() -> None:
             )
             db.session.commit()
             member = db.session.get(Member, voter.id)
-            for n in range(size):
-                decision = decisions.get(db.session, consultation, decision.public_id)
-                ballot_box.cast(
+            public_id = decision.public_id
+
+            def cast(n: int, public_id: str = public_id, member: Member = member) -> float:
+                """One ballot by the n-th voter, through the ballot box; milliseconds."""
+                paper = decisions.get(db.session, consultation, public_id)
+                started = time.perf_counter()
+                refusal = ballot_box.cast(
                     consultation,
-                    decision,
+                    paper,
                     [n % 3],
                     voter=member,
                     key_for=keys.for_token(f"{n:032x}"),
                     clock=clock,
                     paper=None,
                 )
-            took = []
-            for n in range(TIMED):
-                decision = decisions.get(db.session, consultation, decision.public_id)
-                started = time.perf_counter()
-                refusal = ballot_box.cast(
-                    consultation,
-                    decision,
-                    [n % 3],
-                    voter=member,
-                    key_for=keys.for_token(f"{size + n:032x}"),
-                    clock=clock,
-                    paper=None,
-                )
-                took.append((time.perf_counter() - started) * 1000)
                 if refusal is not None:
                     raise SystemExit(f"ballot refused: {refusal}")
+                return (time.perf_counter() - started) * 1000
+
+            for n in range(size):
+                cast(n)
+            took = [cast(size + n) for n in range(TIMED)]
             took.sort()
             print(
                 f"  {size:>5} ballots: median {statistics.median(took):6.1f} ms, "
