@@ -2,6 +2,12 @@
 
 - compare_type: a changed column type is a schema change too.
 - render_as_batch: SQLite cannot ALTER most things; batch mode copies the table instead.
+- SQLite runs the migrations with foreign keys off: batch mode drops the old copy of a table,
+  and with foreign keys on that DROP deletes every row that refers to it ON DELETE CASCADE —
+  altering `decision` emptied `ballot` and `decision_option` (found by the migration harness,
+  tests/migrations/harness.py). The pragma only works outside a transaction, so it is set on
+  the driver's connection before the migrations' transaction begins; afterwards the keys are
+  checked (`PRAGMA foreign_key_check`) and switched back on.
 """
 
 import logging
@@ -58,9 +64,21 @@ def run_migrations_online() -> None:
     configure_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
     configure_args.update(compare_type=True, render_as_batch=True, render_item=_render_item)
     with _engine().connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata, **configure_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(connection=connection, target_metadata=metadata, **configure_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"the migration left dangling references: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

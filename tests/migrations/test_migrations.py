@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from portal.extensions import configure_sqlite
 from portal.schema import metadata
 from tests.migrations.conftest import migration_app
+from tests.migrations.harness import REVISIONS
 
 pytestmark = pytest.mark.postgres
 
@@ -178,3 +179,25 @@ def test_issue_9_revisions_carry_the_data_over(empty_database_url, tmp_path):
         3: skeleton("Quiet River"),
     }
     assert invites == [2]
+
+
+@pytest.mark.parametrize("case", REVISIONS, ids=str)
+def test_each_revision_carries_its_data(empty_database_url, tmp_path, case):
+    """The harness (tests/migrations/harness.py): rows loaded at the parent revision, checked
+    after the upgrade and again after the downgrade, on both engines."""
+    with migration_app(empty_database_url, tmp_path) as (_app, config):
+        script = ScriptDirectory.from_config(config)
+        parent = script.get_revision(case.revision).down_revision
+        command.upgrade(config, parent)
+        engine = create_engine(empty_database_url)
+        try:
+            with engine.begin() as connection:
+                case.load(connection)
+            command.upgrade(config, case.revision)
+            with engine.begin() as connection:
+                case.check_upgraded(connection)
+            command.downgrade(config, parent)
+            with engine.begin() as connection:
+                case.check_downgraded(connection)
+        finally:
+            engine.dispose()
