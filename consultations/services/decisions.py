@@ -313,6 +313,11 @@ class Results:
     final: bool  # the decision is closed: these numbers will not change
 
 
+def quorum_met(decision: Decision, ballots: int) -> bool:
+    """Whether the result stands: no quorum, or at least that many ballots."""
+    return decision.quorum is None or ballots >= decision.quorum
+
+
 def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
@@ -336,7 +341,7 @@ def count(decision: Decision, choices: Sequence[Sequence[int]], now: datetime) -
         electorate=decision.electorate,
         turnout_percent=_percent(ballots, decision.electorate) if decision.electorate else None,
         quorum=decision.quorum,
-        quorum_met=decision.quorum is None or ballots >= decision.quorum,
+        quorum_met=quorum_met(decision, ballots),
         counts=[
             OptionCount(by_name[name], votes[name], _percent(votes[name], ballots))
             for name in names
@@ -428,7 +433,7 @@ def for_consultation(
                 else None,
                 paper=paper_of([(o.position, o.code, o.label) for o in decision.options]),
                 too_few=too_few,
-                quorum_met=decision.quorum is None or len(cast) >= decision.quorum
+                quorum_met=quorum_met(decision, len(cast))
                 if too_few and status == DecisionStatus.CLOSED
                 else None,
             )
