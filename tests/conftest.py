@@ -6,7 +6,10 @@ The database is real: a SQLite file, or — when `KENES_TEST_DATABASE_URL` is se
 
 - `database_url`: one database for the session, schema created from the models (the migration
   tests prove the migrations build the same schema).
-- `app`: a fresh app per test on that database; its tables are emptied afterwards.
+- `app`: the session's app on that database (one per configuration, built once), made as new
+  after each test: tables emptied, the fingerprint recorded again, the clock set back, the
+  instance folder as `create_app` left it. A test marked `alters_app` (it adds a route or a
+  hook, or changes the config) gets a fresh app of its own instead.
 - `client`, `runner`: Flask's test client and CLI runner for `app`.
 - `csrf_app`, `csrf_client`: the same with CSRF protection on, for the tests that test it.
 - `db_session`: a plain SQLAlchemy session for the domain, rolled back after each test.
@@ -28,6 +31,7 @@ from portal import create_app
 from portal.clock import MovableClock
 from portal.extensions import configure_sqlite, db
 from portal.schema import metadata
+from portal.security import fingerprint
 
 # Fixed, test-only secrets: 64 hex characters each, never used anywhere else.
 TEST_SECRETS = {
@@ -94,17 +98,26 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the session's shared apps: their instance folder and the clock file."""
+    return tmp_path_factory.mktemp("app")
+
+
 @pytest.fixture
-def clock(tmp_path: Path) -> MovableClock:
-    return MovableClock(tmp_path / "clock-offset")
+def clock(app_home: Path) -> MovableClock:
+    """The testing clock, back at TESTING_BASE for every test."""
+    clock = MovableClock(app_home / "clock-offset")
+    clock.offset_file.unlink(missing_ok=True)
+    return clock
 
 
-def _app_config(database_url: str, tmp_path: Path, clock: MovableClock) -> dict[str, object]:
+def _app_config(database_url: str, home: Path, clock: MovableClock) -> dict[str, object]:
     return {
         "KENES_ENV": "testing",
         "KENES_DATABASE_URL": database_url,
-        "KENES_INSTANCE_PATH": str(tmp_path / "instance"),
-        "KENES_SEARCH_DIR": str(tmp_path / "search"),
+        "KENES_INSTANCE_PATH": str(home / "instance"),
+        "KENES_SEARCH_DIR": str(home / "search"),
         "KENES_TEST_CLOCK_FILE": str(clock.offset_file),
         "KENES_QUICK_EXIT_URL": "https://neutral.example/",
         **TEST_SECRETS,
@@ -120,24 +133,115 @@ class EnglishClient(FlaskClient):
         self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
 
-def _make_app(config: dict[str, object]) -> Iterator:
+def _build_app(config: dict[str, object]):  # type: ignore[no-untyped-def]
     app = create_app(config)
     app.test_client_class = EnglishClient
-    yield app
+    return app
+
+
+def _dispose(app) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         db.session.remove()
-        empty_all_tables(db.engine)
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path, clock: MovableClock):
-    yield from _make_app({**_app_config(database_url, tmp_path, clock), "WTF_CSRF_ENABLED": False})
+def _shape(app) -> tuple:  # type: ignore[no-untyped-def]
+    """What a test could change in an app and leave behind for the next: routes, hooks,
+    config, extensions, template globals."""
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    return (
+        sorted(f"{rule.rule} {rule.endpoint}" for rule in app.url_map.iter_rules()),
+        [{key: len(funcs) for key, funcs in hook.items()} for hook in hooks],
+        {key: repr(value) for key, value in app.config.items()},
+        {key: id(value) for key, value in app.extensions.items()},
+        {key: id(value) for key, value in app.jinja_env.globals.items()},
+    )
+
+
+def _record_fingerprint(app) -> None:  # type: ignore[no-untyped-def]
+    """What `create_app` writes to the database: the ballot secret's fingerprint. Another
+    test's clean-up may have emptied the tables since."""
+    with app.app_context():
+        fingerprint.check_or_record(
+            db.session, fingerprint.BALLOT_SECRET, app.config["KENES"].ballot_secret
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+def _as_new(app) -> None:  # type: ignore[no-untyped-def]
+    """Put a shared app's database and instance folder back as they were before the test:
+    every table empty, no housekeeping marker."""
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables(db.engine)
+    instance = Path(app.instance_path)
+    for path in instance.iterdir():
+        if path.name not in _INSTANCE_FILES_AT_START:
+            path.unlink()
+
+
+# What `create_app` itself writes to the instance folder.
+_INSTANCE_FILES_AT_START = {"secrets.json"}
+
+
+@pytest.fixture(scope="session")
+def _shared_apps() -> Iterator[dict[bool, tuple]]:
+    """One app per configuration (CSRF off, CSRF on) for the whole session: building an app
+    (URL map, Jinja templates, SQLAlchemy's statement cache) cost more than most tests."""
+    apps: dict[bool, tuple] = {}
+    yield apps
+    for app, _shape_at_start in apps.values():
+        _dispose(app)
+
+
+def _app_for(request: pytest.FixtureRequest, csrf_on: bool) -> Iterator:
+    """The session's shared app, made as new for this test; a fresh app of its own for a test
+    marked `alters_app` (one that adds a route, a hook or changes the config)."""
+    database_url = request.getfixturevalue("database_url")
+    clock = request.getfixturevalue("clock")
+    config = {
+        **_app_config(database_url, request.getfixturevalue("app_home"), clock),
+        "WTF_CSRF_ENABLED": csrf_on,
+    }
+    if request.node.get_closest_marker("alters_app"):
+        config["KENES_INSTANCE_PATH"] = str(request.getfixturevalue("tmp_path") / "instance")
+        app = _build_app(config)
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.session.remove()
+                empty_all_tables(db.engine)
+            _dispose(app)
+        return
+    apps = request.getfixturevalue("_shared_apps")
+    if csrf_on not in apps:
+        app = _build_app(config)
+        apps[csrf_on] = app, _shape(app)
+    app, shape = apps[csrf_on]
+    _record_fingerprint(app)
+    try:
+        yield app
+    finally:
+        _as_new(app)
+        if _shape(app) != shape:
+            del apps[csrf_on]
+            _dispose(app)
+            pytest.fail(
+                f"{request.node.nodeid} changed the shared app: mark it `alters_app`",
+                pytrace=False,
+            )
 
 
 @pytest.fixture
-def csrf_app(database_url: str, tmp_path: Path, clock: MovableClock):
-    yield from _make_app({**_app_config(database_url, tmp_path, clock), "WTF_CSRF_ENABLED": True})
+def app(request: pytest.FixtureRequest):
+    yield from _app_for(request, csrf_on=False)
+
+
+@pytest.fixture
+def csrf_app(request: pytest.FixtureRequest):
+    yield from _app_for(request, csrf_on=True)
 
 
 @pytest.fixture
@@ -153,16 +257,13 @@ def app_factory(database_url: str, tmp_path: Path, clock: MovableClock):
         config.update(overrides)
         if overrides.get("KENES_ENV", "testing") != "testing":
             config.pop("KENES_TEST_CLOCK_FILE")
-        app = create_app(config)
-        app.test_client_class = EnglishClient
+        app = _build_app(config)
         made.append(app)
         return app
 
     yield make
     for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        _dispose(app)
     if made:
         engine = make_engine(database_url)
         empty_all_tables(engine)
@@ -184,11 +285,17 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def db_session(database_url: str) -> Iterator[Session]:
-    """A session for domain tests; everything it does is rolled back afterwards."""
+@pytest.fixture(scope="session")
+def _domain_engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
-    connection = engine.connect()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_session(_domain_engine: Engine) -> Iterator[Session]:
+    """A session for domain tests; everything it does is rolled back afterwards."""
+    connection = _domain_engine.connect()
     outer = connection.begin()
     session = Session(bind=connection, join_transaction_mode="create_savepoint")
     try:
@@ -197,4 +304,3 @@ def db_session(database_url: str) -> Iterator[Session]:
         session.close()
         outer.rollback()
         connection.close()
-        engine.dispose()

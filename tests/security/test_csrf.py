@@ -122,6 +122,7 @@ def _comment_form_app(csrf_app):
     return csrf_app
 
 
+@pytest.mark.alters_app
 def test_refused_form_shows_what_was_typed(csrf_app):
     client = _comment_form_app(csrf_app).test_client()
     response = client.post(
@@ -144,6 +145,7 @@ def test_refused_form_shows_what_was_typed(csrf_app):
     assert again.get_data(as_text=True) == "COMMENT-STORED"
 
 
+@pytest.mark.alters_app
 def test_rotated_secret_key_keeps_the_session_and_gives_back_the_form(csrf_app):
     """SECRET_KEY_FALLBACKS keeps sessions valid; Flask-WTF ignores it, so an open form fails
     once and shows the typed text again (checklist 39)."""

@@ -91,6 +91,7 @@ def test_oversized_body_is_413_with_headers(client):
     assert_baseline(response)
 
 
+@pytest.mark.alters_app
 def test_a_crash_is_a_500_page_without_traceback(app):
     def explode():
         raise RuntimeError("secret detail 203.0.113.7")

@@ -111,6 +111,7 @@ def _database_text() -> str:
     return "\n".join(rows)
 
 
+@pytest.mark.alters_app
 @pytest.mark.postgres
 def test_the_app_never_sees_who_is_asking(app, client):
     seen = {}
@@ -132,6 +133,7 @@ def test_the_app_never_sees_who_is_asking(app, client):
     assert_no_needles(repr(seen), "what a view can read")
 
 
+@pytest.mark.alters_app
 @pytest.mark.postgres
 def test_nothing_identifying_in_logs_database_or_cookies(app, client, capfd, caplog):
     caplog.set_level(logging.DEBUG)

@@ -291,6 +291,7 @@ def test_sign_in_goes_back_only_to_local_pages(app, client):
     assert response.headers["Location"] == "/account"
 
 
+@pytest.mark.alters_app
 def test_rehash_when_parameters_change(app, client):
     from portal.security.passwords import Argon2Parameters, Passphrases
 

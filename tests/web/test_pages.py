@@ -207,6 +207,7 @@ def test_no_route_serves_the_database_or_secrets(client, url):
     assert b"SQLite format" not in response.data
 
 
+@pytest.mark.alters_app
 @pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500])
 @pytest.mark.parametrize("locale", ["kk", "ru", "en"])
 def test_every_error_page_is_in_the_base_layout_and_language(app, locale, code):
