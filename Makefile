@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 AXE_VERSION := 4.14.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# pytest-xdist: two workers; the browser tests are one group, so one worker runs them all.
+# The PostgreSQL run stays on one worker: see docs/architecture.md (Tests) for why.
+PARALLEL := -n 2 --dist loadgroup
 
 .PHONY: help run dev test test-sqlite test-postgres lint fix migration translations \
         translations-compile bench clean system-deps
@@ -55,8 +58,8 @@ system-deps: ## Install what the browser tests need: Debian's chromium, npm's ax
 	fi
 
 test: $(VENV)/.installed translations-compile system-deps lint ## Lint, then every test on SQLite, then the database tests on PostgreSQL
-	@echo "== pytest on SQLite: the whole suite =="
-	KENES_ENV=testing $(BIN)/pytest -p no:cacheprovider
+	@echo "== pytest on SQLite: the whole suite, two workers (browser tests on one) =="
+	KENES_ENV=testing $(BIN)/pytest -p no:cacheprovider $(PARALLEL)
 	@echo "== pytest on PostgreSQL 15: the database-facing suite (-m postgres) =="
 	KENES_ENV=testing scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider -m postgres
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from portal import create_app
@@ -89,13 +91,40 @@ def empty_all_tables(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = POSTGRES_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'kenes-test.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's database. Under pytest-xdist each worker has its own: a SQLite file in its
+    own temporary folder, or on PostgreSQL a database of its own on the same server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if POSTGRES_URL and worker:
+        with database_of_its_own(POSTGRES_URL, f"kenes_test_{worker}") as url:
+            yield _with_schema(url)
+        return
+    yield _with_schema(
+        POSTGRES_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'kenes-test.db'}"
+    )
+
+
+def _with_schema(url: str) -> str:
     engine = make_engine(url)
     metadata.drop_all(engine)
     metadata.create_all(engine)
     engine.dispose()
     return url
+
+
+@contextmanager
+def database_of_its_own(server_url: str, name: str) -> Iterator[str]:
+    """A new database on the server of `server_url`, dropped afterwards."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -63,11 +63,15 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under tests/browser is a browser test (`-m "not browser"` leaves them out)."""
+    """Every test under tests/browser is a browser test (`-m "not browser"` leaves them out).
+
+    Under pytest-xdist (`make test` runs two workers with `--dist loadgroup`) they are one
+    group, so one worker starts the live server and Chromium once for all of them."""
     here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 # --------------------------------------------------------------------------- the live server

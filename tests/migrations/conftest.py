@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 from alembic.config import Config
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from portal import create_app
-from tests.conftest import POSTGRES_URL, TEST_SECRETS
+from tests.conftest import POSTGRES_URL, TEST_SECRETS, database_of_its_own
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -23,16 +21,8 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    name = f"kenes_migration_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_of_its_own(POSTGRES_URL, f"kenes_migration_{secrets.token_hex(4)}") as url:
+        yield url
 
 
 @contextmanager
