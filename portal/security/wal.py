@@ -36,12 +36,29 @@ def log_file(database: Path) -> Path:
     return database.with_name(database.name + "-wal")
 
 
+# One attempt at a time per database in this process: a background retry and a request's own
+# checkpoint must not make each other fail as "busy".
+_ATTEMPTS: dict[Path, threading.Lock] = {}
+_ATTEMPTS_LOCK = threading.Lock()
+
+
+def _attempt_lock(database: Path) -> threading.Lock:
+    with _ATTEMPTS_LOCK:
+        return _ATTEMPTS.setdefault(database, threading.Lock())
+
+
 def checkpoint(database: Path) -> bool:
     """One `wal_checkpoint(TRUNCATE)`, waiting at most ATTEMPT_WAIT; True when it completed:
     every frame written so far is in the database file and the log was emptied.
+    Attempts on one database by this process's threads take turns.
 
     A connection of its own, opened read-write on an existing file only (`mode=rw`), so an
     attempt after the database is gone fails instead of creating an empty one."""
+    with _attempt_lock(database):
+        return _checkpoint(database)
+
+
+def _checkpoint(database: Path) -> bool:
     try:
         connection = sqlite3.connect(
             f"{database.as_uri()}?mode=rw", uri=True, timeout=ATTEMPT_WAIT, isolation_level=None
