@@ -60,8 +60,8 @@ system-deps: ## Install what the browser tests need: Debian's chromium, npm's ax
 test: $(VENV)/.installed translations-compile system-deps lint ## Lint, then every test on SQLite, then the database tests on PostgreSQL
 	@echo "== pytest on SQLite: the whole suite, two workers (browser tests on one) =="
 	KENES_ENV=testing $(BIN)/pytest -p no:cacheprovider $(PARALLEL)
-	@echo "== pytest on PostgreSQL 15: the database-facing suite (-m postgres) =="
-	KENES_ENV=testing scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider -m postgres
+	@echo "== pytest on PostgreSQL 15: the database-facing suite (-m postgres), two workers, a database each =="
+	KENES_ENV=testing scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider -m postgres $(PARALLEL)
 
 test-sqlite: $(VENV)/.installed translations-compile system-deps ## Only the SQLite run (faster while working)
 	KENES_ENV=testing $(BIN)/pytest -p no:cacheprovider $(ARGS)

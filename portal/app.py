@@ -24,8 +24,8 @@ from portal.extensions import (
     db,
     login_manager,
     migrate,
-    settle_wal,
-    wal_checkpointer,
+    settle_traces,
+    traces_to_clear,
     watch_removals,
 )
 from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
@@ -136,8 +136,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     with app.app_context():
         configure_sqlite(db.engine)
-        app.extensions["kenes.wal"] = wal_checkpointer(db.engine)
         try:
+            app.extensions["kenes.traces"] = traces_to_clear(db.engine, Path(app.instance_path))
             fingerprint.check_or_record(
                 db.session, fingerprint.BALLOT_SECRET, settings.ballot_secret
             )
@@ -151,7 +151,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
         db.session.remove()
     # What a commit deleted or overwrote leaves the SQLite log at once (DESIGN §4.6).
     watch_removals()
-    app.teardown_appcontext(settle_wal)
+    app.teardown_appcontext(settle_traces)
     # Expired sessions and the like go without a timer, at most hourly (portal.housekeeping).
     app.after_request(housekeeping.run_if_due)
 

@@ -6,16 +6,20 @@ transactions, and the maintenance only the website's database connection can do.
 
 Casting (`cast`) is one transaction that writes the decision's ballots and nothing else: the
 upsert, then every ballot of the decision deleted and inserted again in key order. The request
-made no session bookkeeping before it (`sessions.without_bookkeeping`). After the commit:
+made no session bookkeeping before it (`sessions.without_bookkeeping`). After the commit — done
+by `portal.extensions.watch_removals` for every commit that writes a ballot, this one and any
+other:
 - SQLite: the WAL is checkpointed (`TRUNCATE`, retried while a reader is in the way), so the
   `-wal` file keeps no frames in voting order;
-- PostgreSQL: `CLUSTER ballot USING pk_ballot` rewrites the table sorted by key and drops the
-  dead row versions, so every live ballot of the decision carries the `xmin` of this last write
-  and lies in key order (`ctid`): which ballot just changed is not written anywhere.
+- PostgreSQL: the table is rewritten sorted by key without its dead row versions
+  (`portal.security.dead_rows`), so every live ballot of the decision carries the `xmin` of
+  this last write and lies in key order (`ctid`): which ballot just changed is not written
+  anywhere. Old versions that another transaction may still read (a backup's snapshot) are
+  removed as soon as it ends, not at the next vote.
 
 Sealing a closed decision takes three transactions, each writing one thing, so no ballot ever
-shares a transaction id with another table's row: its ballots rewritten in key order; the table
-clustered; the decision marked sealed. Staff closing a decision seal it at once; the hourly
+shares a transaction id with another table's row: its ballots rewritten in key order (and the
+table rewritten after, as after a vote); the decision marked sealed. Staff closing a decision seal it at once; the hourly
 housekeeping and `flask ballots seal` seal those that closed by the clock. Sealing twice does no
 harm.
 """
@@ -31,7 +35,7 @@ from consultations.models import Consultation, Decision, Member
 from consultations.services import ballots
 from consultations.services.ballots import BallotRefused
 from consultations.services.decisions import KeyFor
-from portal.extensions import checkpoint_wal, db
+from portal.extensions import db
 
 
 def cast(
@@ -68,26 +72,16 @@ def cast(
     except NotAllowed as refused:
         db.session.rollback()
         return str(refused)
-    db.session.commit()
-    committed()
+    db.session.commit()  # and `portal.extensions.watch_removals` clears the traces
     return None
-
-
-def committed() -> None:
-    """Right after a ballot's commit (also one written outside `cast`: the demo's seeding):
-    nothing of the order of voting may stay in storage."""
-    checkpoint_wal()
-    _compact()
 
 
 def seal(decision_id: int) -> None:
     db.session.commit()  # nothing of the caller's may share the ballots' transaction
     ballots.rewrite_in_key_order(db.session, decision_id)
     db.session.commit()
-    _compact()
     ballots.mark_sealed(db.session, decision_id)
     db.session.commit()
-    checkpoint_wal()
 
 
 def seal_due(now: datetime) -> list[int]:
@@ -96,14 +90,3 @@ def seal_due(now: datetime) -> list[int]:
     for decision_id in due:
         seal(decision_id)
     return due
-
-
-def _compact() -> None:
-    """PostgreSQL keeps deleted row versions, and lays new rows wherever its free-space map
-    finds room. CLUSTER rewrites `ballot` compactly, sorted by its primary key — (decision,
-    ballot key) — whatever order the rows were written in, keeping each live row's `xmin`
-    and dropping the dead ones. It needs autocommit, and the table's owner (README)."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("CLUSTER ballot USING pk_ballot")

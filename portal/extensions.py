@@ -20,7 +20,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from consultations.db import Base
-from portal.security.wal import Checkpointer
+from portal.security import dead_rows, wal
+from portal.security.owed import Owed
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -70,37 +71,46 @@ def _is_memory(engine: Engine) -> bool:
     return not database or database == ":memory:" or "mode=memory" in str(engine.url)
 
 
-def wal_checkpointer(engine: Engine) -> Checkpointer | None:
-    """The checkpointer of a SQLite database file; None for PostgreSQL or an in-memory one."""
-    if engine.dialect.name != "sqlite" or _is_memory(engine):
-        return None
-    return Checkpointer(Path(engine.url.database or "").resolve())
+def traces_to_clear(engine: Engine, instance: Path) -> dict[str, Owed]:
+    """What `leave_no_trace` clears on this database: the SQLite log of a database file (none
+    for an in-memory one), or on PostgreSQL the tables of `dead_rows.REWRITTEN`."""
+    if engine.dialect.name == "sqlite":
+        if _is_memory(engine):
+            return {}
+        return {"wal": wal.checkpointer(Path(engine.url.database or "").resolve())}
+    if not dead_rows.counts_dead_rows(engine):
+        raise RuntimeError(
+            "PostgreSQL's track_counts is off: Kenes could not tell whether a ballot's old "
+            "versions left the table. Turn it back on (it is on by default)."
+        )
+    return {table: dead_rows.rewriter(engine, table, instance) for table in dead_rows.REWRITTEN}
 
 
-def checkpoint_wal() -> None:
-    """Empty the SQLite WAL now, or as soon as its readers allow (`portal.security.wal`).
+def leave_no_trace(*tables: str) -> None:
+    """Right after a commit that removed or reordered rows: the SQLite log emptied, and on
+    PostgreSQL the named tables rewritten without dead row versions — now, or as soon as the
+    transactions in the way let it (`portal.security.owed`).
 
-    Runs outside any transaction, on a connection of its own. Nothing to do on PostgreSQL.
-    """
-    checkpointer = current_app.extensions.get("kenes.wal")
-    if checkpointer is not None:
-        checkpointer.empty_log()
+    Runs outside any transaction, on connections of its own."""
+    owed = current_app.extensions.get("kenes.traces", {})
+    for name in ("wal", *tables):
+        if name in owed:
+            owed[name].pay()
 
 
-def settle_wal(_error: BaseException | None = None) -> None:
-    """End of every request and command: pay a checkpoint owed by any worker. The request's
-    own transaction is ended first, so it is not the reader in the way."""
-    checkpointer = current_app.extensions.get("kenes.wal")
-    if checkpointer is not None:
+def settle_traces(_error: BaseException | None = None) -> None:
+    """End of every request and command: pay what any worker owes. The request's own
+    transaction is ended first, so it is not the reader in the way."""
+    owed = current_app.extensions.get("kenes.traces", {})
+    if owed:
         db.session.remove()
-        checkpointer.settle()
+        for debt in owed.values():
+            debt.settle()
 
 
-# PostgreSQL keeps a deleted row's old version, with the id of the transaction that deleted it
-# (`xmax`), until a vacuum. These tables are rewritten (VACUUM FULL) after a commit that
-# deleted from them, because that id is the one of the rows written with the deletion:
-# redeeming an invite deletes it in the transaction that creates the account.
-POSTGRES_REWRITTEN_AFTER_DELETE = frozenset({"invite"})
+# Inserts into these tables are traced too: on SQLite the -wal keeps the frames of new ballots in
+# the order they were cast, until a checkpoint.
+TRACED_ON_INSERT = frozenset({"ballot"})
 
 
 def _tables_of(objects: Any) -> set[str]:
@@ -109,50 +119,51 @@ def _tables_of(objects: Any) -> set[str]:
 
 def _note_removal(session: Any, _context: Any = None) -> None:
     touched = _tables_of(session.deleted) | _tables_of(session.dirty)
+    touched |= _tables_of(session.new) & TRACED_ON_INSERT
     if touched:
         session.info.setdefault("kenes.removed", set()).update(touched)
 
 
 def _note_bulk_removal(state: Any) -> None:
-    if state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        state.session.info.setdefault("kenes.removed", set()).add(getattr(table, "name", ""))
+    table = getattr(getattr(state.statement, "table", None), "name", "")
+    if state.is_update or state.is_delete or (state.is_insert and table in TRACED_ON_INSERT):
+        state.session.info.setdefault("kenes.removed", set()).add(table)
 
 
-def _after_removal(session: Any) -> None:
+def _committed(session: Any) -> None:
     removed = session.info.pop("kenes.removed", None)
-    if not removed:
-        return
-    checkpoint_wal()
-    if db.engine.dialect.name == "postgresql":
-        for table in sorted(removed & POSTGRES_REWRITTEN_AFTER_DELETE):
-            vacuum_full(table)
+    if removed:
+        session.info.setdefault("kenes.to_clear", set()).update(removed)
+
+
+def _after_transaction(session: Any, transaction: Any) -> None:
+    # After the session has given its connection back: a clean-up that has to wait its turn
+    # must not hold one of the pool's connections while it waits.
+    if transaction.parent is None and (tables := session.info.pop("kenes.to_clear", None)):
+        leave_no_trace(*sorted(tables))
 
 
 def _forget_removal(session: Any) -> None:
     session.info.pop("kenes.removed", None)
 
 
-def vacuum_full(table: str) -> None:
-    """PostgreSQL: rewrite `table` without its dead row versions (autocommit; the table's
-    owner, as the site's role is when it ran `db upgrade`)."""
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'VACUUM FULL "{table}"')
-
-
 def watch_removals() -> None:
-    """After every commit that deleted or overwrote a row: checkpoint the SQLite WAL, and on
-    PostgreSQL rewrite the tables of POSTGRES_REWRITTEN_AFTER_DELETE (DESIGN §4.6).
+    """After every commit that deleted or overwrote a row, or cast a ballot: `leave_no_trace`
+    for the tables it touched (DESIGN §4.6), once the session has let go of its connection.
 
     Deleting a comment, editing it, hiding or removing it, erasing an account, redeeming an
     invite, renaming, signing out: each leaves the old row's bytes in the `-wal` file until a
-    checkpoint. Watching the website's session for any UPDATE or DELETE (flushed objects and
-    bulk statements alike), rather than calling a checkpoint from each view, means a new
-    feature cannot forget it. Inserts alone remove nothing and are not checkpointed."""
+    checkpoint; a ballot leaves the order of voting there, and on PostgreSQL the ballots as they
+    stood before it in the table's dead row versions; redeeming an invite deletes it in the
+    transaction that creates the account. Watching the website's session for any UPDATE or
+    DELETE and for inserts into `TRACED_ON_INSERT` (flushed objects and bulk statements alike),
+    rather than calling a clean-up from each view, means a new feature cannot forget it.
+    Other inserts remove nothing and are not cleared after."""
     session_class = db.session.session_factory.class_
-    if event.contains(session_class, "after_commit", _after_removal):
+    if event.contains(session_class, "after_commit", _committed):
         return
     event.listen(session_class, "after_flush", _note_removal)
     event.listen(session_class, "do_orm_execute", _note_bulk_removal)
-    event.listen(session_class, "after_commit", _after_removal)
+    event.listen(session_class, "after_commit", _committed)
     event.listen(session_class, "after_rollback", _forget_removal)
+    event.listen(session_class, "after_transaction_end", _after_transaction)

@@ -34,7 +34,7 @@ from portal.accounts.forms import (
     PseudonymForm,
 )
 from portal.accounts.messages import account_message, pseudonym_message
-from portal.extensions import checkpoint_wal, db
+from portal.extensions import db
 from portal.i18n import LANGUAGE_COOKIE, LOCALES
 from portal.security import totp
 from portal.security.headers import CLEAR_SITE_DATA
@@ -267,9 +267,7 @@ def delete() -> Response | tuple[str, int]:
             keep_contributions=keep,
             now=sessions.now(),
         )
-        db.session.commit()
-        # secure_delete zeroes the pages in the database file only at a checkpoint.
-        checkpoint_wal()
+        db.session.commit()  # secure_delete's zeroes reach the file at the checkpoint after
         response = redirect(url_for("public.home"), code=303)
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response

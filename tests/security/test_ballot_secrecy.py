@@ -395,9 +395,9 @@ def test_sqlite_pages_hold_key_ranges_whatever_the_order_of_voting(app, database
             db.session.commit()
         dialect = db.engine.dialect.name
         if dialect == "sqlite":
-            from portal.extensions import checkpoint_wal
+            from portal.extensions import leave_no_trace
 
-            checkpoint_wal()
+            leave_no_trace()
         else:
             from portal import ballot_box
 

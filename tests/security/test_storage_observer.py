@@ -13,10 +13,14 @@ On SQLite the same questions are asked of the file and its `-wal`.
 from __future__ import annotations
 
 import random
+import sqlite3
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from consultations.models import DecisionKind
 from portal.extensions import db
@@ -192,3 +196,144 @@ def test_no_invite_row_live_or_dead_shares_a_transaction_with_the_account_it_mad
         assert account_xmin not in (xmin, xmax)
     for (xmin,) in _rows(app, "SELECT xmin::text::bigint FROM invite"):
         assert xmin != account_xmin
+
+
+class _Holder:
+    """Someone else's transaction that keeps old row versions alive while it runs.
+
+    - `snapshot`: a REPEATABLE READ reader in the same database (a backup, a report, a shell);
+      on SQLite, a read transaction on the file.
+    - `elsewhere` (PostgreSQL): a writing transaction in another database of the same server.
+      Every new snapshot's horizon counts it, CLUSTER's own included: this is how two
+      pytest-xdist workers first showed a ballot's dead versions surviving CLUSTER.
+    """
+
+    def __init__(self, kind: str, database_url: str) -> None:
+        if database_url.startswith("sqlite:///"):
+            self.connection = sqlite3.connect(
+                database_url.removeprefix("sqlite:///"), isolation_level=None
+            )
+            self.connection.execute("BEGIN")
+            self.connection.execute("SELECT count(*) FROM ballot").fetchall()
+            self.connection.execute("SELECT count(*) FROM invite").fetchall()
+            return
+        url = make_url(database_url).set(drivername="postgresql")
+        if kind == "elsewhere":
+            url = url.set(database="postgres")
+        self.connection = psycopg.connect(url.render_as_string(hide_password=False))
+        if kind == "snapshot":
+            self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            self.connection.execute("SELECT count(*) FROM ballot").fetchall()
+            self.connection.execute("SELECT count(*) FROM invite").fetchall()
+        else:
+            self.connection.execute("SELECT pg_current_xact_id()").fetchall()
+
+    def leave(self) -> None:
+        self.connection.rollback()
+        self.connection.close()
+
+
+def _dead_ballot_versions(app, database_url: str) -> int:  # type: ignore[no-untyped-def]
+    if _dialect(app) == "sqlite":
+        path = Path(database_url.removeprefix("sqlite:///"))
+        wal_file = path.with_name(path.name + "-wal")
+        return wal_file.stat().st_size if wal_file.exists() else 0
+    return sum(1 for _, xmax in _all_tuple_versions(app, "ballot") if xmax != 0)
+
+
+@pytest.mark.parametrize("kind", ["snapshot", "elsewhere"])
+def test_ballot_versions_a_concurrent_transaction_kept_leave_once_it_ends(app, database_url, kind):
+    """While another transaction may still read them, the old versions of the ballots (the
+    state before the last vote: with it, the new ballot is the difference) cannot be removed.
+    Once it ends they must go on their own — not wait for the next vote, which may never come.
+    The observer checks the pages (PostgreSQL, pageinspect) or the `-wal` (SQLite) with no
+    request made after the holder left."""
+    if kind == "elsewhere" and _dialect(app) == "sqlite":
+        kind = "snapshot"  # one SQLite file: no other database to hold a transaction in
+    made = open_decision(app, DecisionKind.PROPOSAL)
+    clients = []
+    for n in range(3):
+        client = app.test_client()
+        sign_in(client, make_member(app, f"Held Voter {n}"))
+        clients.append(client)
+    assert vote(clients[0], made, 0).status_code == 303
+    assert vote(clients[1], made, 1).status_code == 303
+    assert _dead_ballot_versions(app, database_url) == 0
+    holder = _Holder(kind, database_url)
+    try:
+        started = time.monotonic()
+        assert vote(clients[2], made, 2).status_code == 303
+        took = time.monotonic() - started
+    finally:
+        holder.leave()
+    assert took < 5, f"the vote waited {took:.1f} s behind the other transaction"
+    deadline = time.monotonic() + 10
+    while _dead_ballot_versions(app, database_url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _dead_ballot_versions(app, database_url) == 0, (
+        "old ballot versions stayed after the transaction that held them ended"
+    )
+
+
+def test_an_invite_version_a_reader_kept_leaves_once_it_ends(app, database_url):
+    """Redeeming an invite deletes it in the account's own transaction (item 7 above). With a
+    backup's snapshot open the deleted version must stay while it runs — and go once it ends,
+    without another invite being redeemed; on SQLite the -wal empties likewise."""
+    with app.app_context():
+        from portal.accounts import credentials, sessions
+
+        issued = credentials.issue_invites(
+            db.session, role="member", count=2, days=7, issued_by=None, now=sessions.now()
+        )
+        db.session.commit()
+        code = issued[0].code
+        db.session.remove()
+    holder = _Holder("snapshot", database_url)
+    try:
+        response = app.test_client().post(
+            "/auth/register",
+            data={
+                "invite_code": code,
+                "pseudonym": "Joined Beside A Backup",
+                "passphrase": "lantern orchard quietly folding maps",
+                "passphrase_again": "lantern orchard quietly folding maps",
+                "acknowledge": "y",
+            },
+        )
+        assert response.status_code == 303
+    finally:
+        holder.leave()
+
+    def left() -> int:
+        if _dialect(app) == "sqlite":
+            return _dead_ballot_versions(app, database_url)  # the -wal's size
+        return sum(1 for _, xmax in _all_tuple_versions(app, "invite") if xmax != 0)
+
+    deadline = time.monotonic() + 10
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left() == 0, "the redeemed invite's old version stayed after the reader ended"
+
+
+def test_postgres_must_count_dead_rows_for_the_app_to_start(app, app_factory, database_url):
+    """The rewrite knows a reader kept old versions only from the counts VACUUM reports: with
+    `track_counts` off it could not tell, so the app refuses to start rather than promise. On
+    SQLite the clean-up is the -wal's checkpoint."""
+    from portal.extensions import traces_to_clear
+
+    with app.app_context():
+        if _dialect(app) == "sqlite":
+            assert set(traces_to_clear(db.engine, Path(app.instance_path))) == {"wal"}
+            return
+        database = db.engine.url.database
+        db.session.remove()
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{database}" SET track_counts = off')
+        with pytest.raises(RuntimeError, match="track_counts"):
+            app_factory()
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{database}" RESET track_counts')
+        admin.dispose()

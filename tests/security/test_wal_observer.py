@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from consultations.models import Comment, DecisionKind, Role
 from portal.extensions import db
-from portal.security import wal
+from portal.security import owed
 from tests.consultation_fixtures import open_consultation
 from tests.decision_fixtures import open_decision, vote
 from tests.factories import make_member, sign_in
@@ -82,7 +82,7 @@ def test_the_next_request_pays_an_owed_checkpoint(app, files, monkeypatch):
     """Without the background retry (as when the worker that owed it has ended), any later
     request, in any worker, empties the log once the reader is gone."""
     path, wal_file = files
-    monkeypatch.setattr(wal.Checkpointer, "_retry_in_background", lambda self: None)
+    monkeypatch.setattr(owed.Owed, "_retry_in_background", lambda self: None)
     made = open_decision(app, DecisionKind.SINGLE)
     client = _signed_in(app, "Voter Before A Request")
     client.get(made.url)
