@@ -32,7 +32,8 @@ from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
 from portal.security import fingerprint, headers, padding, passwords, privacy, sanitize
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
-from portal.web.forms import STANCE_NAMES
+from portal.web.consultations.comment_forms import STANCE_NAMES
+from portal.web.fields import almaty
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages under these prefixes are for signed-in people (or lead there): never cached.
@@ -90,6 +91,9 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["padding_for"] = padding.padding_for
     app.jinja_env.globals["stance_names"] = STANCE_NAMES
     app.jinja_env.globals["max_comment_chars"] = MAX_COMMENT_CHARS
+    # Template filters, every one named here: a page must not depend on which blueprint
+    # happened to register a filter.
+    app.jinja_env.filters["almaty"] = almaty
     # {% trans %} blocks fold their whitespace, so a re-wrapped paragraph keeps its msgid.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     if settings.env == "testing":
@@ -157,22 +161,34 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """The website's rooms, one package per feature in `portal/web/` (docs/architecture.md). A
+    new feature adds its blueprints here; its URL prefix says what it serves."""
     from portal.accounts import account, guard, views
-    from portal.web import decisions, member, public, staff, staff_consultations, staff_decisions
+    from portal.web.consultations import staff as staff_consultations
+    from portal.web.consultations import views as consultations
+    from portal.web.decisions import staff as staff_decisions
+    from portal.web.decisions import views as decisions
     from portal.web.ids import DatabaseId
+    from portal.web.moderation import views as moderation
+    from portal.web.public import views as public
+    from portal.web.staff_accounts import views as staff_accounts
 
     # Before any route is added: every <int:…> is an id in the range the database stores.
     app.url_map.converters["int"] = DatabaseId
 
     guard.register(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(staff_consultations.bp)
-    app.register_blueprint(member.bp)
-    app.register_blueprint(decisions.bp)
-    app.register_blueprint(staff_decisions.bp)
+    for blueprint in (
+        public.bp,  # /
+        views.bp,  # /auth
+        account.bp,  # /account
+        consultations.bp,  # /consultations
+        decisions.bp,  # /consultations/<id>/decisions
+        staff_accounts.bp,  # /staff, /staff/invites, /staff/members
+        staff_consultations.bp,  # /staff/consultations
+        staff_decisions.bp,  # /staff/consultations/<id>/decisions
+        moderation.bp,  # /staff/moderation
+    ):
+        app.register_blueprint(blueprint)
 
 
 def _member_data_parts():  # type: ignore[no-untyped-def]
@@ -180,7 +196,7 @@ def _member_data_parts():  # type: ignore[no-untyped-def]
     domain's and the website's. A new feature that stores a member's data adds its part here."""
     from consultations.services import ballots, member_data
     from portal.accounts import credentials
-    from portal.web import decisions
+    from portal.web.decisions import views as decisions
 
     return (
         *member_data.domain_parts(),

@@ -19,9 +19,9 @@ other:
 
 Sealing a closed decision takes three transactions, each writing one thing, so no ballot ever
 shares a transaction id with another table's row: its ballots rewritten in key order (and the
-table rewritten after, as after a vote); the decision marked sealed. Staff closing a decision seal it at once; the hourly
-housekeeping and `flask ballots seal` seal those that closed by the clock. Sealing twice does no
-harm.
+table rewritten after, as after a vote); the decision marked sealed. Staff closing a decision
+seal it at once; the hourly housekeeping and `flask ballots seal` seal those that closed by the
+clock. Sealing twice does no harm.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from portal import clock
 from portal.extensions import db
 
 demo = AppGroup("demo", help="Demonstration content (development only).")
@@ -20,14 +21,13 @@ def demo_seed(if_empty: bool) -> None:
         raise click.ClickException("demo seed runs only with KENES_ENV=development")
     from portal import ballot_box
     from portal import demo as demo_content
-    from portal.accounts import sessions
 
-    lines = demo_content.seed(db.session, only_if_empty=if_empty, now=sessions.now())
+    lines = demo_content.seed(db.session, only_if_empty=if_empty, now=clock.now())
     db.session.commit()
     keys = current_app.extensions["kenes.ballot_keys"]
     for _ in demo_content.cast_ballots(db.session, lambda m: keys.for_token(m.ballot_token)):
         db.session.commit()  # one transaction per ballot, each cleared after (watch_removals)
-    ballot_box.seal_due(sessions.now())
+    ballot_box.seal_due(clock.now())
     for line in lines:
         click.echo(line)
 
@@ -43,10 +43,10 @@ users_cli = AppGroup("users", help="Staff accounts and reset codes.")
 def invites_create(role: str, count: int, days: int) -> None:
     """Print new invitation codes, one per line (each works once)."""
     from consultations.models import Role
-    from portal.accounts import credentials, sessions
+    from portal.accounts import credentials
 
     issued = credentials.issue_invites(
-        db.session, role=Role(role), count=count, days=days, issued_by=None, now=sessions.now()
+        db.session, role=Role(role), count=count, days=days, issued_by=None, now=clock.now()
     )
     db.session.commit()
     for item in issued:
@@ -67,7 +67,7 @@ def users_create_staff(name: str, admin: bool) -> None:
     from consultations.errors import PseudonymTaken
     from consultations.models import Role
     from consultations.pseudonyms import PseudonymError
-    from portal.accounts import credentials, sessions
+    from portal.accounts import credentials
 
     passphrase = click.prompt("Passphrase (not shown)", hide_input=True, confirmation_prompt=True)
     try:
@@ -78,7 +78,7 @@ def users_create_staff(name: str, admin: bool) -> None:
             role=Role.ADMIN if admin else Role.STAFF,
             locale="en",
             passphrase=passphrase,
-            now=sessions.now(),
+            now=clock.now(),
         )
     except (PseudonymError, PseudonymTaken, credentials.AccountError) as error:
         with force_locale("en"):
@@ -107,12 +107,12 @@ def _cli_message(error: Exception) -> str:
 def users_reset_code(name: str) -> None:
     """Print a one-time reset code for NAME (valid 24 hours; hand it over in person)."""
     from consultations.services import members
-    from portal.accounts import credentials, sessions
+    from portal.accounts import credentials
 
     member = members.find_by_pseudonym(db.session, name)
     if member is None:
         raise click.ClickException("no account has that name")
-    code = credentials.issue_reset_code(db.session, member, actor=None, now=sessions.now())
+    code = credentials.issue_reset_code(db.session, member, actor=None, now=clock.now())
     db.session.commit()
     click.echo(code)
 
@@ -126,9 +126,8 @@ def retention_purge(dry_run: bool) -> None:
     """Delete expired sessions, spent throttle entries, expired reset codes and invitations
     expired for KENES_RETENTION_DAYS (the website also does it hourly: portal.housekeeping)."""
     from portal import housekeeping
-    from portal.accounts import sessions
 
-    counts = housekeeping.purge(sessions.now(), current_app.config["KENES"].retention_days)
+    counts = housekeeping.purge(clock.now(), current_app.config["KENES"].retention_days)
     if dry_run:
         db.session.rollback()
     else:
@@ -147,9 +146,8 @@ def ballots_seal() -> None:
     and the table compacted, so storage keeps no trace of the order of voting. Run it from a
     timer every few minutes (README, Deployment); running it again does no harm."""
     from portal import ballot_box
-    from portal.accounts import sessions
 
-    sealed = ballot_box.seal_due(sessions.now())
+    sealed = ballot_box.seal_due(clock.now())
     click.echo(f"decisions sealed: {len(sealed)}")
 
 

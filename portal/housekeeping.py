@@ -26,6 +26,7 @@ from flask import Response, current_app, request
 from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal import clock
 from portal.extensions import db
 
 EVERY = timedelta(hours=1)
@@ -63,7 +64,7 @@ def run_if_due(response: Response) -> Response:
     if sessions.quiet_request():
         return response
     settings = current_app.config["KENES"]
-    now = sessions.now()
+    now = clock.now()
     marker = Path(settings.instance_path) / _LAST_RUN
     if not _due(marker, now):
         return response

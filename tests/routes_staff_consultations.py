@@ -89,17 +89,17 @@ STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
             "general": "The group asked for shorter deadlines.",
         },
     ),
-    Route("staff_consultations.moderation", "GET", "/staff/moderation", STAFF),
-    Route("staff_consultations.approve", "POST", f"{_M}/approve", STAFF_DONE),
+    Route("moderation.queue_page", "GET", "/staff/moderation", STAFF),
+    Route("moderation.approve", "POST", f"{_M}/approve", STAFF_DONE),
     Route(
-        "staff_consultations.hide",
+        "moderation.hide",
         "POST",
         f"{_M}/hide",
         STAFF_DONE,
         {"reason": "It could identify someone."},
     ),
-    Route("staff_consultations.restore", "POST", f"{_M}/restore", STAFF_DONE),
+    Route("moderation.restore", "POST", f"{_M}/restore", STAFF_DONE),
     # A session signed in moments ago needs no passphrase for these two.
-    Route("staff_consultations.remove", "POST", f"{_M}/remove", STAFF_DONE),
-    Route("staff_consultations.reveal_author", "POST", f"{_M}/author", STAFF),
+    Route("moderation.remove", "POST", f"{_M}/remove", STAFF_DONE),
+    Route("moderation.reveal_author", "POST", f"{_M}/author", STAFF),
 )

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from consultations.errors import PseudonymTaken
 from consultations.pseudonyms import PseudonymError
 from consultations.services import member_data, members
+from portal import clock
 from portal.accounts import credentials, sessions
 from portal.accounts.confirm import confirmed, needs_confirmation
 from portal.accounts.credentials import AccountError
@@ -162,9 +163,7 @@ def two_factor() -> Response | tuple[str, int]:
     form = EnrolForm()
     if form.validate_on_submit() and confirmed(form):
         try:
-            codes = credentials.confirm_enrolment(
-                db.session, member, form.code.data, sessions.now()
-            )
+            codes = credentials.confirm_enrolment(db.session, member, form.code.data, clock.now())
         except AccountError as error:
             form.code.errors.append(account_message(error.code))
         else:
@@ -265,7 +264,7 @@ def delete() -> Response | tuple[str, int]:
             member,
             current_app.extensions["kenes.parts"],
             keep_contributions=keep,
-            now=sessions.now(),
+            now=clock.now(),
         )
         db.session.commit()  # secure_delete's zeroes reach the file at the checkpoint after
         response = redirect(url_for("public.home"), code=303)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from portal import clock
 from portal.accounts import credentials, sessions
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.messages import account_message
@@ -16,7 +17,7 @@ from portal.extensions import db
 
 
 def needs_confirmation() -> bool:
-    return not current_user.state.is_fresh(sessions.now())
+    return not current_user.state.is_fresh(clock.now())
 
 
 def confirmed(form: ConfirmForm, *, always: bool = False) -> bool:
@@ -31,9 +32,7 @@ def confirmed(form: ConfirmForm, *, always: bool = False) -> bool:
         form.current_passphrase.errors.append(account_message("confirm_needed"))
         return False
     try:
-        right = credentials.verify_passphrase(
-            db.session, current_user.member, typed, sessions.now()
-        )
+        right = credentials.verify_passphrase(db.session, current_user.member, typed, clock.now())
     except credentials.AccountError as refused:
         form.current_passphrase.errors.append(account_message(refused.code, refused.wait))
         return False

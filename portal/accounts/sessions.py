@@ -56,11 +56,6 @@ def quiet_request() -> bool:
     return bool(getattr(view, _QUIET, False))
 
 
-def now() -> datetime:
-    """The request's one reading of the app's clock (`portal.clock.now`)."""
-    return clock.now()
-
-
 def _to_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
@@ -117,7 +112,7 @@ def current() -> SessionState | None:
     state = None
     token = session.get(COOKIE_KEY)
     if isinstance(token, str) and token:
-        state = _look_up_and_touch(tokens.token_hash(token), now(), touch=not quiet_request())
+        state = _look_up_and_touch(tokens.token_hash(token), clock.now(), touch=not quiet_request())
         if state is None:
             # Expired or ended elsewhere: forget the token (and its CSRF token with it).
             session.clear()
@@ -167,7 +162,7 @@ def load_signed_in(_request: object) -> SignedIn | None:
 
 def begin(member: Member, *, pending: bool, previous_visit_on: date | None) -> str:
     """Start a session with a new token; drop whatever the cookie held before."""
-    moment = _to_minute(now())
+    moment = _to_minute(clock.now())
     token = tokens.new_session_token()
     db.session.add(
         AuthSession(
@@ -197,7 +192,9 @@ def promote(member: Member, *, previous_visit_on: date | None) -> None:
 def confirm_passphrase(state: SessionState) -> None:
     """The member typed their passphrase again: sensitive actions are open for five minutes."""
     db.session.execute(
-        update(AuthSession).where(AuthSession.id == state.id).values(confirmed_at=_to_minute(now()))
+        update(AuthSession)
+        .where(AuthSession.id == state.id)
+        .values(confirmed_at=_to_minute(clock.now()))
     )
     g.pop("kenes_session", None)
 
@@ -223,7 +220,7 @@ def end_all(member_id: int, *, except_current: bool) -> int:
 
 
 def count_for(member_id: int) -> int:
-    moment = now()
+    moment = clock.now()
     rows = db.session.scalars(select(AuthSession).where(AuthSession.member_id == member_id))
     return sum(1 for row in rows if not _expired(row, moment))
 

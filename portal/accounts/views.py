@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from consultations.errors import PseudonymTaken
 from consultations.pseudonyms import PseudonymError, suggestions
 from consultations.services import members
+from portal import clock
 from portal.accounts import credentials, sessions
 from portal.accounts.credentials import AccountError
 from portal.accounts.forms import CodeForm, RegisterForm, ResetForm, SignInForm
@@ -47,7 +48,7 @@ def register() -> str | Response | tuple[str, int]:
                 pseudonym=form.pseudonym.data,
                 passphrase=form.passphrase.data,
                 locale=_locale(),
-                now=sessions.now(),
+                now=clock.now(),
             )
         except AccountError as error:
             field = form.invite_code if error.code == "invite_invalid" else form.passphrase
@@ -81,7 +82,7 @@ def login() -> str | Response | tuple[str, int]:
                 db.session,
                 pseudonym=form.pseudonym.data,
                 passphrase=form.passphrase.data,
-                now=sessions.now(),
+                now=clock.now(),
             )
         except AccountError as failure:
             error = account_message(failure.code, failure.wait)
@@ -92,7 +93,7 @@ def login() -> str | Response | tuple[str, int]:
             # The visit counts once the member is fully signed in, not at the passphrase alone.
             previous = None
             if not result.needs_second_factor:
-                previous = members.record_visit(db.session, member, sessions.now().date())
+                previous = members.record_visit(db.session, member, clock.now().date())
             sessions.begin(member, pending=result.needs_second_factor, previous_visit_on=previous)
             db.session.commit()
             if result.needs_second_factor:
@@ -112,12 +113,12 @@ def two_factor() -> str | Response | tuple[str, int]:
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            credentials.second_factor(db.session, member, form.code.data, sessions.now())
+            credentials.second_factor(db.session, member, form.code.data, clock.now())
         except AccountError as failure:
             form.code.errors.append(account_message(failure.code, failure.wait))
             db.session.commit()  # keep the throttle's count
         else:
-            previous = members.record_visit(db.session, member, sessions.now().date())
+            previous = members.record_visit(db.session, member, clock.now().date())
             sessions.promote(member, previous_visit_on=previous)
             db.session.commit()
             return redirect(_next_url(_home_for(member)), code=303)
@@ -145,7 +146,7 @@ def reset() -> str | Response | tuple[str, int]:
                 pseudonym=form.pseudonym.data,
                 code=form.reset_code.data,
                 new_passphrase=form.passphrase.data,
-                now=sessions.now(),
+                now=clock.now(),
             )
         except AccountError as failure:
             if failure.code.startswith("passphrase_"):

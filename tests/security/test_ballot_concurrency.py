@@ -46,7 +46,7 @@ from consultations.services import decisions
 from portal import create_app
 from portal.extensions import db
 from portal.security.ballots import BallotKeys
-from portal.web.consultation_forms import in_almaty
+from portal.web.fields import in_almaty
 from tests.conftest import TEST_SECRETS
 from tests.decision_fixtures import MadeDecision, open_decision, option_labels
 from tests.factories import PASSPHRASE, Account, make_member, sign_in

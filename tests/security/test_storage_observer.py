@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from consultations.models import DecisionKind
+from portal import clock
 from portal.extensions import db
 from portal.schema import metadata
 from portal.security.ballots import BallotKeys
@@ -159,10 +160,10 @@ def test_no_invite_row_live_or_dead_shares_a_transaction_with_the_account_it_mad
     the account's transaction id as its xmin or xmax. On SQLite the invite's code hash is gone
     from the file and the -wal is empty."""
     with app.app_context():
-        from portal.accounts import credentials, sessions
+        from portal.accounts import credentials
 
         issued = credentials.issue_invites(
-            db.session, role="member", count=3, days=7, issued_by=None, now=sessions.now()
+            db.session, role="member", count=3, days=7, issued_by=None, now=clock.now()
         )
         db.session.commit()
         codes = [item.code for item in issued]
@@ -280,10 +281,10 @@ def test_an_invite_version_a_reader_kept_leaves_once_it_ends(app, database_url):
     backup's snapshot open the deleted version must stay while it runs — and go once it ends,
     without another invite being redeemed; on SQLite the -wal empties likewise."""
     with app.app_context():
-        from portal.accounts import credentials, sessions
+        from portal.accounts import credentials
 
         issued = credentials.issue_invites(
-            db.session, role="member", count=2, days=7, issued_by=None, now=sessions.now()
+            db.session, role="member", count=2, days=7, issued_by=None, now=clock.now()
         )
         db.session.commit()
         code = issued[0].code

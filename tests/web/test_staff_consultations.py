@@ -22,7 +22,8 @@ from consultations.models import (
     VersionText,
 )
 from portal.extensions import db
-from portal.web.consultation_forms import ALMATY, MAX_DRAFT_CHARS
+from portal.web.consultations.forms import MAX_DRAFT_CHARS
+from portal.web.fields import ALMATY
 from tests.consultation_fixtures import open_consultation
 from tests.digest import database_digest
 from tests.factories import PASSPHRASE, csrf_token_from, make_member, sign_in

@@ -27,14 +27,15 @@ from consultations.services.decisions import (
     DecisionDetails,
 )
 from portal.accounts.forms import REQUIRED
-from portal.web.consultation_forms import (
+from portal.web.fields import (
     WholeNumberField,
-    _at_most,
-    _date,
-    _no_hidden_characters,
-    _strip,
-    _time,
+    at_most,
+    date_field,
     in_almaty,
+    no_hidden_characters,
+    refusal_message,
+    strip,
+    time_field,
     to_utc,
 )
 
@@ -67,21 +68,21 @@ DECISION_MESSAGES = {
 
 
 def decision_message(code: str) -> str:
-    return str(DECISION_MESSAGES.get(code, _l("Something was not right. Please try again.")))
+    return refusal_message(DECISION_MESSAGES, code)
 
 
 class DecisionForm(FlaskForm):
     question = StringField(
         _l("Question"),
-        filters=[_strip],
-        validators=[InputRequired(REQUIRED), _at_most(MAX_QUESTION_CHARS), _no_hidden_characters],
+        filters=[strip],
+        validators=[InputRequired(REQUIRED), at_most(MAX_QUESTION_CHARS), no_hidden_characters],
     )
     explanation = TextAreaField(
         _l("Explanation (optional)"),
-        validators=[_at_most(MAX_EXPLANATION_CHARS), _no_hidden_characters],
+        validators=[at_most(MAX_EXPLANATION_CHARS), no_hidden_characters],
     )
     kind = RadioField(_l("Kind of decision"), choices=KINDS, default="proposal")
-    options = TextAreaField(_l("Options, one per line"), validators=[_at_most(MAX_OPTIONS * 202)])
+    options = TextAreaField(_l("Options, one per line"), validators=[at_most(MAX_OPTIONS * 202)])
     max_choices = WholeNumberField(
         _l("Multiple choice: how many options a member may choose at most"),
         validators=[
@@ -89,10 +90,10 @@ class DecisionForm(FlaskForm):
             NumberRange(min=1, max=MAX_OPTIONS, message=_l("Enter a number from 1 to 12.")),
         ],
     )
-    opens_on = _date(_l("Voting opens on"))
-    opens_time = _time(_l("Opening time (Almaty)"))
-    closes_on = _date(_l("Voting closes on"))
-    closes_time = _time(_l("Closing time (Almaty)"))
+    opens_on = date_field(_l("Voting opens on"))
+    opens_time = time_field(_l("Opening time (Almaty)"))
+    closes_on = date_field(_l("Voting closes on"))
+    closes_time = time_field(_l("Closing time (Almaty)"))
     quorum = WholeNumberField(
         _l("Quorum (optional): the fewest ballots for the result to stand"),
         validators=[

@@ -10,29 +10,26 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from consultations import permissions
 from consultations.errors import NotAllowed
 from consultations.models import Member, Role
 from consultations.services import members
-from portal.accounts import credentials, management, sessions
+from portal import clock
+from portal.accounts import credentials, management
 from portal.accounts.confirm import confirmed, needs_confirmation
 from portal.accounts.forms import AccountActionForm, ConfirmForm, InviteForm, RoleForm
 from portal.accounts.messages import account_message
 from portal.accounts.models import Invite
 from portal.extensions import db
+from portal.web.guards import or_404, staff_area
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("staff_accounts", __name__, url_prefix="/staff")
 
 
-@bp.before_request
-@login_required
-def _staff_only() -> None:
-    # Anyone else gets a 404: the staff area does not admit that it exists (checklist 24).
-    if not current_user.is_staff:
-        abort(404)
+staff_area(bp)
 
 
 def admin_only(view):  # type: ignore[no-untyped-def]
@@ -46,10 +43,7 @@ def admin_only(view):  # type: ignore[no-untyped-def]
 
 
 def _target(member_id: int) -> Member:
-    member = members.get(db.session, member_id)
-    if member is None:
-        abort(404)
-    return member
+    return or_404(members.get, db.session, member_id)
 
 
 @bp.get("")
@@ -63,10 +57,10 @@ def invites() -> str:
 
 
 def _invites_page(form: InviteForm, status: int = 200):  # type: ignore[no-untyped-def]
-    now = sessions.now()
+    now = clock.now()
     rows = db.session.scalars(select(Invite).order_by(Invite.created_at.desc()).limit(200))
     listed = [(invite, credentials.invite_status(invite, now)) for invite in rows]
-    return render_template("staff/invites.html", form=form, invites=listed), status
+    return render_template("staff/accounts/invites.html", form=form, invites=listed), status
 
 
 @bp.post("/invites")
@@ -80,12 +74,12 @@ def create_invites() -> str | tuple[str, int]:
         count=int(form.count.data),
         days=int(form.days.data),
         issued_by=current_user.member,
-        now=sessions.now(),
+        now=clock.now(),
     )
     db.session.commit()
     # The codes exist only in this response: print or copy them now.
     return render_template(
-        "staff/invite_slips.html", issued=issued, site=request.host_url.rstrip("/")
+        "staff/accounts/invite_slips.html", issued=issued, site=request.host_url.rstrip("/")
     )
 
 
@@ -93,7 +87,7 @@ def create_invites() -> str | tuple[str, int]:
 def revoke_invite(invite_id: int) -> Response:
     invite = db.session.get(Invite, invite_id) or abort(404)
     try:
-        credentials.revoke_invite(db.session, invite, actor=current_user.member, now=sessions.now())
+        credentials.revoke_invite(db.session, invite, actor=current_user.member, now=clock.now())
     except credentials.AccountError as error:
         flash(account_message(error.code), "error")
     else:
@@ -109,7 +103,7 @@ def member_list() -> str:
 
 def _members_page(form: ConfirmForm, status: int = 200):  # type: ignore[no-untyped-def]
     return render_template(
-        "staff/members.html",
+        "staff/accounts/members.html",
         people=members.staff_and_members(db.session),
         form=form,
         permissions=permissions,
@@ -127,10 +121,10 @@ def reset_code(member_id: int):  # type: ignore[no-untyped-def]
     if not (form.validate_on_submit() and confirmed(form)):
         return _members_page(form, 400)
     code = credentials.issue_reset_code(
-        db.session, member, actor=current_user.member, now=sessions.now()
+        db.session, member, actor=current_user.member, now=clock.now()
     )
     db.session.commit()
-    return render_template("staff/reset_code.html", person=member, code=code)
+    return render_template("staff/accounts/reset_code.html", person=member, code=code)
 
 
 @bp.post("/members/<int:member_id>/disable")
@@ -150,7 +144,7 @@ def _set_disabled(member: Member, disabled: bool):  # type: ignore[no-untyped-de
     if not (form.validate_on_submit() and confirmed(form)):
         return _members_page(form, 400)
     try:
-        management.set_disabled(current_user.member, member, disabled, now=sessions.now())
+        management.set_disabled(current_user.member, member, disabled, now=clock.now())
     except NotAllowed:
         flash(account_message("not_allowed"), "error")
         return redirect(url_for(".member_list"), code=303)
@@ -167,9 +161,7 @@ def change_role(member_id: int):  # type: ignore[no-untyped-def]
     if not (form.validate_on_submit() and confirmed(form)):
         return _members_page(form, 400)
     try:
-        management.change_role(
-            current_user.member, member, Role(form.role.data), now=sessions.now()
-        )
+        management.change_role(current_user.member, member, Role(form.role.data), now=clock.now())
     except NotAllowed:
         flash(account_message("not_allowed"), "error")
         return redirect(url_for(".member_list"), code=303)

@@ -14,15 +14,15 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from consultations import permissions
-from consultations.errors import NotFound
 from consultations.models import Consultation, Member
 from consultations.services import ballots, consultations, decisions
-from portal import ballot_box
+from portal import ballot_box, clock
 from portal.accounts import sessions
 from portal.extensions import db
 from portal.security.padding import json_padding
-from portal.web.consultation_forms import almaty
-from portal.web.decision_forms import Typed, ballot_message, read_ballot
+from portal.web.decisions.forms import Typed, ballot_message, read_ballot
+from portal.web.fields import almaty
+from portal.web.guards import or_404
 
 bp = Blueprint("decisions", __name__, url_prefix="/consultations")
 
@@ -45,17 +45,14 @@ def decision_views(consultation: Consultation, only: str | None = None):  # type
         consultation,
         viewer=viewer,
         key_for=key_for(viewer),
-        now=sessions.now(),
+        now=clock.now(),
         only=only,
     )
 
 
 def _found(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
-    try:
-        consultation = consultations.get(db.session, public_id)
-    except NotFound:
-        abort(404)
-    if not permissions.can_view(current_user.member, consultation, sessions.now()):
+    consultation = or_404(consultations.get, db.session, public_id)
+    if not permissions.can_view(current_user.member, consultation, clock.now()):
         abort(404)
     views = decision_views(consultation, only=decision_id)
     if not views:
@@ -65,7 +62,7 @@ def _found(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
 
 def _page(consultation, view, *, typed: Typed | None = None, problem: str = "", status=200):  # type: ignore[no-untyped-def]
     return render_template(
-        "consultations/decision.html",
+        "decisions/decision.html",
         consultation=consultation,
         view=view,
         typed=typed,
@@ -105,7 +102,8 @@ def vote(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
         "success",
     )
     return redirect(
-        url_for("member.show", public_id=public_id, _anchor=f"decision-{decision_id}"), code=303
+        url_for("consultations.show", public_id=public_id, _anchor=f"decision-{decision_id}"),
+        code=303,
     )
 
 

@@ -7,52 +7,41 @@ read the result on the decision's own page, as members do. Anyone but staff gets
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 
-from consultations.errors import NotAllowed, NotFound
+from consultations.errors import NotAllowed
 from consultations.models import Consultation, Decision
 from consultations.services import consultations, decisions
 from consultations.services.decisions import DecisionRefused
-from portal import ballot_box
-from portal.accounts import sessions
+from portal import ballot_box, clock
 from portal.extensions import db
-from portal.web.consultation_forms import ExtendForm, almaty, extend_form
-from portal.web.decision_forms import DecisionForm, decision_form, decision_message
+from portal.web.decisions.forms import DecisionForm, decision_form, decision_message
+from portal.web.fields import ExtendForm, almaty, extend_form
+from portal.web.guards import acting_staff, or_404, staff_area
 
 bp = Blueprint("staff_decisions", __name__, url_prefix="/staff/consultations")
 
 
-@bp.before_request
-@login_required
-def _staff_only() -> None:
-    if not current_user.is_staff:
-        abort(404)
+staff_area(bp)
 
 
 def _consultation(public_id: str) -> Consultation:
-    try:
-        return consultations.get(db.session, public_id)
-    except NotFound:
-        abort(404)
+    return or_404(consultations.get, db.session, public_id)
 
 
 def _decision(consultation: Consultation, decision_id: str) -> Decision:
-    try:
-        return decisions.get(db.session, consultation, decision_id)
-    except NotFound:
-        abort(404)
+    return or_404(decisions.get, db.session, consultation, decision_id)
 
 
 @bp.get("/<public_id>/decisions")
 def index(public_id: str) -> str:
     consultation = _consultation(public_id)
     return render_template(
-        "staff/consultations/decisions.html",
+        "staff/decisions/index.html",
         consultation=consultation,
         listed=decisions.listing(db.session, consultation),
-        now=sessions.now(),
+        now=clock.now(),
     )
 
 
@@ -65,20 +54,20 @@ def _form_page(  # type: ignore[no-untyped-def]
 ):
     ballots = decisions.ballot_count(db.session, decision) if decision else 0
     return render_template(
-        "staff/consultations/decision_form.html",
+        "staff/decisions/form.html",
         consultation=consultation,
         decision=decision,
         form=form,
         locked=ballots > 0,  # options cannot change once a ballot is cast
         ballots=ballots,
-        status=decision.status(sessions.now()) if decision else None,
+        status=decision.status(clock.now()) if decision else None,
         extend_form=extending or (extend_form(decision) if decision else None),
     ), status
 
 
 @bp.get("/<public_id>/decisions/new")
 def new(public_id: str):  # type: ignore[no-untyped-def]
-    return _form_page(_consultation(public_id), decision_form(None, sessions.now()))
+    return _form_page(_consultation(public_id), decision_form(None, clock.now()))
 
 
 @bp.post("/<public_id>/decisions/new")
@@ -89,7 +78,7 @@ def create(public_id: str):  # type: ignore[no-untyped-def]
         return _form_page(consultation, form, status=400)
     try:
         decisions.create(
-            db.session, consultation, form.details(), actor=current_user.member, now=sessions.now()
+            db.session, consultation, form.details(), actor=acting_staff(), now=clock.now()
         )
     except DecisionRefused as refused:
         db.session.rollback()
@@ -104,7 +93,7 @@ def create(public_id: str):  # type: ignore[no-untyped-def]
 def edit(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
     consultation = _consultation(public_id)
     decision = _decision(consultation, decision_id)
-    return _form_page(consultation, decision_form(decision, sessions.now()), decision)
+    return _form_page(consultation, decision_form(decision, clock.now()), decision)
 
 
 @bp.post("/<public_id>/decisions/<decision_id>/edit")
@@ -116,7 +105,7 @@ def update(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
         return _form_page(consultation, form, decision, 400)
     try:
         decisions.update(
-            db.session, decision, form.details(), actor=current_user.member, now=sessions.now()
+            db.session, decision, form.details(), actor=acting_staff(), now=clock.now()
         )
     except DecisionRefused as refused:
         db.session.rollback()
@@ -132,7 +121,7 @@ def close(public_id: str, decision_id: str) -> Response:
     consultation = _consultation(public_id)
     decision = _decision(consultation, decision_id)
     try:
-        decisions.close_now(db.session, decision, actor=current_user.member, now=sessions.now())
+        decisions.close_now(db.session, decision, actor=acting_staff(), now=clock.now())
     except NotAllowed as refused:
         db.session.rollback()
         flash(decision_message(str(refused)), "error")
@@ -156,8 +145,8 @@ def extend(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
                 db.session,
                 decision,
                 form.closes_at(),
-                actor=current_user.member,
-                now=sessions.now(),
+                actor=acting_staff(),
+                now=clock.now(),
             )
         except NotAllowed as refused:
             db.session.rollback()
@@ -170,5 +159,5 @@ def extend(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
             )
     decision = _decision(consultation, decision_id)
     return _form_page(
-        consultation, decision_form(decision, sessions.now()), decision, 400, extending=form
+        consultation, decision_form(decision, clock.now()), decision, 400, extending=form
     )

@@ -15,13 +15,19 @@ from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
 from consultations.services import comments, consultations, reading
 from consultations.services.comments import CommentRefused
-from portal.accounts import sessions
+from portal import clock
 from portal.extensions import db
-from portal.web.decisions import decision_views
-from portal.web.forms import COMMENT_TOO_LONG, CommentForm, EditCommentForm, ReportForm
+from portal.web.consultations.comment_forms import (
+    COMMENT_TOO_LONG,
+    CommentForm,
+    EditCommentForm,
+    ReportForm,
+)
+from portal.web.decisions.views import decision_views
+from portal.web.guards import or_404
 from portal.web.ids import database_id
 
-bp = Blueprint("member", __name__, url_prefix="/consultations")
+bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
 COMMENT_REFUSALS = {
     "empty": _l("Write your comment first: it cannot be empty or only spaces."),
@@ -49,17 +55,21 @@ def _locale() -> str:
 
 
 def _page(public_id: str) -> reading.Page:
-    try:
-        return reading.page(
-            db.session,
-            public_id,
-            viewer=_viewer(),
-            locale=_locale(),
-            now=sessions.now(),
-            since=current_user.state.previous_visit_on,
-        )
-    except NotFound:
-        abort(404)
+    return or_404(
+        reading.page,
+        db.session,
+        public_id,
+        viewer=_viewer(),
+        locale=_locale(),
+        now=clock.now(),
+        since=current_user.state.previous_visit_on,
+    )
+
+
+def _back_to(public_id: str, comment_id: int) -> Response:
+    return redirect(
+        url_for(".show", public_id=public_id, _anchor=f"comment-{comment_id}"), code=303
+    )
 
 
 @bp.get("")
@@ -67,7 +77,7 @@ def index() -> str:
     show_archived = request.args.get("archived") == "1"
     listed = consultations.listing(
         db.session,
-        sessions.now(),
+        clock.now(),
         include_drafts=permissions.is_staff(_viewer()),
         include_archived=show_archived,
     )
@@ -89,10 +99,10 @@ def render_consultation(
         failed=failed,
         expanded=expanded,
         newest=reading.NEWEST_PER_SECTION,
-        can_comment=permissions.can_comment(_viewer(), page_data.consultation, sessions.now()),
+        can_comment=permissions.can_comment(_viewer(), page_data.consultation, clock.now()),
         viewer=_viewer(),
         permissions=permissions,
-        now=sessions.now(),
+        now=clock.now(),
         new_form=lambda key, parent="": CommentForm(
             formdata=None, section=key or "", parent=parent
         ),
@@ -128,7 +138,7 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
                 parent=parent,
                 show_pseudonym=form.show_pseudonym.data,
                 quotable=form.quotable.data,
-                now=sessions.now(),
+                now=clock.now(),
             )
         except CommentRefused as refused:
             form.text.errors.append(str(COMMENT_REFUSALS[refused.code]))
@@ -144,20 +154,15 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
                 else _("Your comment is published."),
                 "success",
             )
-            return redirect(
-                url_for(".show", public_id=public_id, _anchor=f"comment-{comment.id}"), code=303
-            )
+            return _back_to(public_id, comment.id)
     db.session.rollback()
     return render_consultation(page_data, failed=form, status=400)
 
 
 def _own_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
     page_data = _page(public_id)
-    try:
-        comment = comments.find(db.session, page_data.consultation, comment_id, _viewer())
-    except NotFound:
-        abort(404)
-    if not permissions.can_edit(_viewer(), comment, page_data.consultation, sessions.now()):
+    comment = or_404(comments.find, db.session, page_data.consultation, comment_id, _viewer())
+    if not permissions.can_edit(_viewer(), comment, page_data.consultation, clock.now()):
         abort(404)
     return page_data, comment
 
@@ -175,7 +180,7 @@ def edit_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-de
                 author=_viewer(),
                 text=form.text.data,
                 stance=form.stance.data,
-                now=sessions.now(),
+                now=clock.now(),
             )
         except CommentRefused as refused:
             db.session.rollback()
@@ -183,9 +188,7 @@ def edit_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-de
         else:
             db.session.commit()
             flash(_("Your comment is changed."), "success")
-            return redirect(
-                url_for(".show", public_id=public_id, _anchor=f"comment-{comment.id}"), code=303
-            )
+            return _back_to(public_id, comment.id)
     return render_template(
         "consultations/edit_comment.html", page=page_data, form=form, comment=comment
     ), 400 if form.is_submitted() else 200
@@ -195,7 +198,7 @@ def edit_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-de
 def delete_comment(public_id: str, comment_id: int) -> Response:
     page_data, comment = _own_comment(public_id, comment_id)
     comments.delete_own(
-        db.session, comment, page_data.consultation, author=_viewer(), now=sessions.now()
+        db.session, comment, page_data.consultation, author=_viewer(), now=clock.now()
     )
     db.session.commit()
     flash(_("Your comment is deleted."), "success")
@@ -205,10 +208,7 @@ def delete_comment(public_id: str, comment_id: int) -> Response:
 @bp.route("/<public_id>/comments/<int:comment_id>/report", methods=["GET", "POST"])
 def report_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
     page_data = _page(public_id)
-    try:
-        comment = comments.find(db.session, page_data.consultation, comment_id, _viewer())
-    except NotFound:
-        abort(404)
+    comment = or_404(comments.find, db.session, page_data.consultation, comment_id, _viewer())
     if not permissions.can_report(_viewer(), comment):
         abort(404)
     form = ReportForm()
@@ -220,7 +220,7 @@ def report_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-
                 reporter=_viewer(),
                 reason=form.reason.data,
                 note=form.note.data or "",
-                today=sessions.now().date(),
+                today=clock.now().date(),
             )
         except CommentRefused as refused:
             form.note.errors.append(str(COMMENT_REFUSALS[refused.code]))
@@ -230,9 +230,7 @@ def report_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-
                 _("Thank you. Staff will look at this comment. Only staff know who reported it."),
                 "success",
             )
-            return redirect(
-                url_for(".show", public_id=public_id, _anchor=f"comment-{comment.id}"), code=303
-            )
+            return _back_to(public_id, comment.id)
     return render_template(
         "consultations/report.html", page=page_data, form=form, comment=comment
     ), 400 if form.is_submitted() else 200

@@ -1,5 +1,5 @@
 """Forms of the staff consultation pages: details and dates, the draft in three languages,
-closing dates, meeting feedback and moderation.
+closing dates and meeting feedback.
 
 Dates and times are typed and shown in Asia/Almaty time, the group's own clock, and stored in
 UTC. Every message is translated; a refused form comes back with what was typed.
@@ -8,24 +8,18 @@ UTC. Every message is translated; a refused form comes back with what was typed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, time
 
-from babel.dates import format_datetime
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     StringField,
     SubmitField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -33,18 +27,27 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
-    StopValidation,
     ValidationError,
 )
 
 from consultations.models import Consultation
 from consultations.models.comment import MAX_COMMENT_CHARS
-from consultations.pseudonyms import has_forbidden_characters
 from consultations.services.consultations import Details
-from portal.accounts.forms import REQUIRED, ConfirmForm
+from portal.accounts.forms import REQUIRED
 from portal.i18n import LANGUAGE_NAMES
+from portal.web.fields import (
+    AlmatyDateField,
+    WholeNumberField,
+    at_most,
+    date_field,
+    in_almaty,
+    no_hidden_characters,
+    refusal_message,
+    strip,
+    time_field,
+    to_utc,
+)
 
-ALMATY = ZoneInfo("Asia/Almaty")
 MAX_TITLE_CHARS = 200
 MAX_SUMMARY_CHARS = 5_000
 MAX_NOTE_CHARS = 2_000
@@ -54,7 +57,6 @@ MAX_DRAFT_CHARS = 200_000
 MAX_CHANGELOG_CHARS = 5_000
 MAX_PLACE_CHARS = 80
 MAX_PARTICIPANTS = 500
-MAX_HIDE_REASON_CHARS = 500
 
 MESSAGES = {
     "closes_before_opens": _l("The closing date must come after the opening date."),
@@ -66,7 +68,6 @@ MESSAGES = {
     "version_published": _l("This version is already published. Open the draft page again."),
     "not_open": _l("Only an open consultation can be closed early."),
     "not_closed": _l("Only a closed consultation can be archived."),
-    "not_reported": _l("The author can be looked up only for a comment someone reported."),
     "participants": _l("A meeting needs at least one participant."),
     # Comment texts (meeting feedback) refused by the comments service.
     "empty": _l("This text is empty."),
@@ -77,125 +78,19 @@ MESSAGES = {
 
 def consultation_message(code: str) -> str:
     """What a refusal from the consultation or comment services says, in the reader's language."""
-    return str(MESSAGES.get(code, _l("Something was not right. Please try again.")))
-
-
-def to_utc(day: date, moment: time) -> datetime:
-    """A date and time typed in Almaty, as the UTC instant the database stores."""
-    return datetime.combine(day, moment, tzinfo=ALMATY).astimezone(UTC)
-
-
-def in_almaty(instant: datetime) -> datetime:
-    return instant.astimezone(ALMATY)
-
-
-def almaty(moment: datetime) -> str:
-    """A moment as the group reads clocks: Asia/Almaty time, in the page's language (also the
-    templates' `almaty` filter)."""
-    return format_datetime(moment, "d MMMM y, HH:mm", tzinfo=ALMATY, locale=get_locale())
-
-
-def _no_hidden_characters(_form: FlaskForm, field: StringField) -> None:
-    """Control, bidi-override and zero-width characters could disguise what a text says."""
-    if field.data and has_forbidden_characters(field.data):
-        raise ValidationError(_l("Remove the invisible or control characters from this field."))
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _at_most(limit: int) -> Length:
-    return Length(max=limit, message=_l("This can be at most %(max)d characters long.", max=limit))
-
-
-class _ReadsTyped:
-    """A field that reads what was typed in its own way and says so in our words.
-
-    Blank is no value (the validator then says "required", once); not sent at all keeps the
-    default, as WTForms does.
-    """
-
-    unreadable = _l("This value cannot be read.")
-    data: object
-    errors: list[str]
-
-    def read(self, typed: str) -> object:
-        raise NotImplementedError
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        typed = valuelist[0].strip()
-        try:
-            self.data = self.read(typed) if typed else None
-        except ValueError:
-            self.data = None
-            raise ValueError(str(self.unreadable)) from None
-
-
-class AlmatyDateField(_ReadsTyped, DateField):
-    """`<input type="date">`; without browser support, typed as 2025-06-30."""
-
-    unreadable = _l("Enter the date as year-month-day, for example 2025-06-30.")
-
-    def read(self, typed: str) -> date:
-        return datetime.strptime(typed, "%Y-%m-%d").date()
-
-
-class AlmatyTimeField(_ReadsTyped, TimeField):
-    """`<input type="time">`; browsers send 14:30 (or 14:30:00 with a step)."""
-
-    unreadable = _l("Enter the time as hours:minutes, for example 14:30.")
-
-    def read(self, typed: str) -> time:
-        for pattern in ("%H:%M", "%H:%M:%S"):
-            try:
-                return datetime.strptime(typed, pattern).time()
-            except ValueError:
-                continue
-        raise ValueError(typed)
-
-
-class WholeNumberField(_ReadsTyped, IntegerField):
-    unreadable = _l("Enter a whole number, for example 12.")
-
-    def read(self, typed: str) -> int:
-        # int() would also take "1_000", "+5" and digits of other scripts.
-        if not (typed.isascii() and typed.isdigit()):
-            raise ValueError(typed)
-        return int(typed)
-
-
-class _ReadOrRequired:
-    """Required, and read: unlike InputRequired, a value of only spaces (sent, but no value)
-    is refused; unlike DataRequired, "cannot be read" is not replaced by "required"."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, _form: FlaskForm, field: _ReadsTyped) -> None:
-        if field.data is None:
-            raise StopValidation(None if field.errors else str(REQUIRED))
-
-
-def _date(label: str) -> AlmatyDateField:
-    return AlmatyDateField(label, validators=[_ReadOrRequired()])
-
-
-def _time(label: str) -> AlmatyTimeField:
-    return AlmatyTimeField(label, validators=[_ReadOrRequired()])
+    return refusal_message(MESSAGES, code)
 
 
 class ConsultationForm(FlaskForm):
     title = StringField(
         _l("Title"),
-        filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(MAX_TITLE_CHARS), _no_hidden_characters],
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), at_most(MAX_TITLE_CHARS), no_hidden_characters],
     )
     summary = TextAreaField(
         _l("Summary"),
-        filters=[_strip],
-        validators=[_at_most(MAX_SUMMARY_CHARS), _no_hidden_characters],
+        filters=[strip],
+        validators=[at_most(MAX_SUMMARY_CHARS), no_hidden_characters],
         render_kw={"rows": 5},
     )
     main_locale = RadioField(
@@ -205,14 +100,14 @@ class ConsultationForm(FlaskForm):
     )
     content_note = TextAreaField(
         _l("Content note (optional)"),
-        filters=[_strip],
-        validators=[_at_most(MAX_NOTE_CHARS), _no_hidden_characters],
+        filters=[strip],
+        validators=[at_most(MAX_NOTE_CHARS), no_hidden_characters],
         render_kw={"rows": 3},
     )
-    opens_on = _date(_l("Opens on (date)"))
-    opens_time = _time(_l("Opens at (time, Almaty)"))
-    closes_on = _date(_l("Closes on (date)"))
-    closes_time = _time(_l("Closes at (time, Almaty)"))
+    opens_on = date_field(_l("Opens on (date)"))
+    opens_time = time_field(_l("Opens at (time, Almaty)"))
+    closes_on = date_field(_l("Closes on (date)"))
+    closes_time = time_field(_l("Closes at (time, Almaty)"))
     premoderation = BooleanField(_l("Review each new comment before members can see it"))
 
     def details(self) -> Details:
@@ -276,8 +171,8 @@ class DraftForm(FlaskForm):
     text_en = _draft_text(_l("Text in English"), "en")
     changelog = TextAreaField(
         _l("What changed in this version (shown to members)"),
-        filters=[_strip],
-        validators=[_at_most(MAX_CHANGELOG_CHARS), _no_hidden_characters],
+        filters=[strip],
+        validators=[at_most(MAX_CHANGELOG_CHARS), no_hidden_characters],
         render_kw={"rows": 4},
     )
     save = SubmitField(_l("Save the draft"))
@@ -301,23 +196,6 @@ def draft_form(texts: dict[str, str]) -> DraftForm:
     )
 
 
-class ExtendForm(FlaskForm):
-    # Named apart from the details form's fields: both forms share a page, and ids must differ.
-    new_closes_on = _date(_l("New closing date"))
-    new_closes_time = _time(_l("New closing time (Almaty)"))
-
-    def closes_at(self) -> datetime:
-        return to_utc(self.new_closes_on.data, self.new_closes_time.data)
-
-
-def extend_form(consultation: Consultation) -> ExtendForm:
-    closes = in_almaty(consultation.closes_at)
-    return ExtendForm(
-        formdata=None,
-        data={"new_closes_time": closes.time().replace(second=0, microsecond=0)},
-    )
-
-
 def _feedback(label: str) -> TextAreaField:
     return TextAreaField(
         label,
@@ -328,7 +206,7 @@ def _feedback(label: str) -> TextAreaField:
                     "Each text can be at most %(max)d characters long.", max=MAX_COMMENT_CHARS
                 ),
             ),
-            _no_hidden_characters,
+            no_hidden_characters,
         ],
         render_kw={"rows": 4},
     )
@@ -337,11 +215,11 @@ def _feedback(label: str) -> TextAreaField:
 class MeetingForm(FlaskForm):
     """Meeting details, and one text box per section (added by `meeting_form`)."""
 
-    held_on = _date(_l("Date of the meeting"))
+    held_on = date_field(_l("Date of the meeting"))
     place_type = StringField(
         _l("Kind of place"),
-        filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(MAX_PLACE_CHARS), _no_hidden_characters],
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), at_most(MAX_PLACE_CHARS), no_hidden_characters],
     )
     participants = WholeNumberField(
         _l("Number of participants"),
@@ -411,20 +289,3 @@ def meeting_form(sections: Sequence[tuple[str, str]], *, version: int, today: da
     SectionsMeetingForm.today = today
     SectionsMeetingForm.data_version = str(version)
     return SectionsMeetingForm(data={"version": str(version), "held_on": today})
-
-
-class HideForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (the author will see it)"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Say why the comment is hidden: its author will see this.")),
-            _at_most(MAX_HIDE_REASON_CHARS),
-            _no_hidden_characters,
-        ],
-        render_kw={"rows": 2},
-    )
-
-
-class ModerationConfirmForm(ConfirmForm):
-    """Removing a comment for good, or looking up who wrote it: the passphrase, unless fresh."""

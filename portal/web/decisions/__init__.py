@@ -1,0 +1,2 @@
+"""Decisions and secret ballots: the decision page and the ballot (`views`), the staff pages
+that create, edit, close and extend decisions (`staff`)."""

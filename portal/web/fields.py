@@ -1,0 +1,164 @@
+"""Form fields, checks and the one shared form (a new closing date) of every feature's forms.
+
+Dates and times are typed and shown in Asia/Almaty time, the group's own clock, and stored in
+UTC (`to_utc`, `in_almaty`, and `almaty`: also the templates' filter, registered by
+`create_app`). Text fields are stripped (`strip`), bounded (`at_most`) and refuse control,
+bidi-override and zero-width characters (`no_hidden_characters`); typed values are read in our
+own words (`ReadsTyped`) and required without "cannot be read" being replaced (`ReadOrRequired`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, TimeField
+from wtforms.validators import Length, StopValidation, ValidationError
+
+from consultations.pseudonyms import has_forbidden_characters
+from portal.accounts.forms import REQUIRED
+
+ALMATY = ZoneInfo("Asia/Almaty")
+UNFORESEEN = _l("Something was not right. Please try again.")
+
+
+def refusal_message(messages: Mapping[str, object], code: str) -> str:
+    """What a service's refusal `code` says, in the reader's language, from a feature's table
+    of messages; a code the table lacks gets a general one, never the code itself."""
+    return str(messages.get(code, UNFORESEEN))
+
+
+def to_utc(day: date, moment: time) -> datetime:
+    """A date and time typed in Almaty, as the UTC instant the database stores."""
+    return datetime.combine(day, moment, tzinfo=ALMATY).astimezone(UTC)
+
+
+def in_almaty(instant: datetime) -> datetime:
+    return instant.astimezone(ALMATY)
+
+
+def almaty(moment: datetime) -> str:
+    """A moment as the group reads clocks: Asia/Almaty time, in the page's language (also the
+    templates' `almaty` filter)."""
+    return format_datetime(moment, "d MMMM y, HH:mm", tzinfo=ALMATY, locale=get_locale())
+
+
+def no_hidden_characters(_form: FlaskForm, field: StringField) -> None:
+    """Control, bidi-override and zero-width characters could disguise what a text says."""
+    if field.data and has_forbidden_characters(field.data):
+        raise ValidationError(_l("Remove the invisible or control characters from this field."))
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def at_most(limit: int) -> Length:
+    return Length(max=limit, message=_l("This can be at most %(max)d characters long.", max=limit))
+
+
+class ReadsTyped:
+    """A field that reads what was typed in its own way and says so in our words.
+
+    Blank is no value (the validator then says "required", once); not sent at all keeps the
+    default, as WTForms does.
+    """
+
+    unreadable = _l("This value cannot be read.")
+    data: object
+    errors: list[str]
+
+    def read(self, typed: str) -> object:
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        typed = valuelist[0].strip()
+        try:
+            self.data = self.read(typed) if typed else None
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.unreadable)) from None
+
+
+class AlmatyDateField(ReadsTyped, DateField):
+    """`<input type="date">`; without browser support, typed as 2025-06-30."""
+
+    unreadable = _l("Enter the date as year-month-day, for example 2025-06-30.")
+
+    def read(self, typed: str) -> date:
+        return datetime.strptime(typed, "%Y-%m-%d").date()
+
+
+class AlmatyTimeField(ReadsTyped, TimeField):
+    """`<input type="time">`; browsers send 14:30 (or 14:30:00 with a step)."""
+
+    unreadable = _l("Enter the time as hours:minutes, for example 14:30.")
+
+    def read(self, typed: str) -> time:
+        for pattern in ("%H:%M", "%H:%M:%S"):
+            try:
+                return datetime.strptime(typed, pattern).time()
+            except ValueError:
+                continue
+        raise ValueError(typed)
+
+
+class WholeNumberField(ReadsTyped, IntegerField):
+    unreadable = _l("Enter a whole number, for example 12.")
+
+    def read(self, typed: str) -> int:
+        # int() would also take "1_000", "+5" and digits of other scripts.
+        if not (typed.isascii() and typed.isdigit()):
+            raise ValueError(typed)
+        return int(typed)
+
+
+class ReadOrRequired:
+    """Required, and read: unlike InputRequired, a value of only spaces (sent, but no value)
+    is refused; unlike DataRequired, "cannot be read" is not replaced by "required"."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, _form: FlaskForm, field: ReadsTyped) -> None:
+        if field.data is None:
+            raise StopValidation(None if field.errors else str(REQUIRED))
+
+
+def date_field(label: str) -> AlmatyDateField:
+    return AlmatyDateField(label, validators=[ReadOrRequired()])
+
+
+def time_field(label: str) -> AlmatyTimeField:
+    return AlmatyTimeField(label, validators=[ReadOrRequired()])
+
+
+class HasClosing(Protocol):
+    closes_at: datetime
+
+
+class ExtendForm(FlaskForm):
+    """A new closing date and time: consultations and decisions alike."""
+
+    # Named apart from the details form's fields: both forms share a page, and ids must differ.
+    new_closes_on = date_field(_l("New closing date"))
+    new_closes_time = time_field(_l("New closing time (Almaty)"))
+
+    def closes_at(self) -> datetime:
+        return to_utc(self.new_closes_on.data, self.new_closes_time.data)
+
+
+def extend_form(closing: HasClosing) -> ExtendForm:
+    """A new closing date for a consultation or a decision, at the same time of day."""
+    closes = in_almaty(closing.closes_at)
+    return ExtendForm(
+        formdata=None,
+        data={"new_closes_time": closes.time().replace(second=0, microsecond=0)},
+    )

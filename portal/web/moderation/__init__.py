@@ -1,0 +1,1 @@
+"""Moderation of comments: the queue, hide, restore, remove and the audited author look-up."""

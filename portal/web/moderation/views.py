@@ -1,0 +1,124 @@
+"""Moderation: the queue of reported and held comments, hiding (with a reason the author
+sees), restoring, removing for good, and looking up a reported comment's author (audited)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from consultations.errors import NotAllowed
+from consultations.models import Comment, CommentStatus
+from consultations.services import comments, consultations
+from portal import clock
+from portal.accounts.confirm import confirmed, needs_confirmation
+from portal.extensions import db
+from portal.web.guards import acting_staff, or_404, staff_area
+from portal.web.moderation.forms import HideForm, ModerationConfirmForm, moderation_message
+
+bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
+staff_area(bp)
+
+# Hidden comments leave the queue; the latest ones stay listed so they can be restored.
+HIDDEN_LISTED = 50
+MODERATED = (CommentStatus.PENDING, CommentStatus.VISIBLE, CommentStatus.HIDDEN)
+
+
+def _moderation_page(  # type: ignore[no-untyped-def]
+    *,
+    failed: tuple[int, str] | None = None,
+    hide_form: HideForm | None = None,
+    confirm_form: ModerationConfirmForm | None = None,
+    status: int = 200,
+):
+    queue = comments.moderation_queue(db.session)
+    hidden = comments.recently_hidden(db.session, HIDDEN_LISTED)
+    return render_template(
+        "staff/moderation/queue.html",
+        queue=queue,
+        hidden=hidden,
+        consultations=consultations.by_ids(
+            db.session,
+            {c.consultation_id for c, _reports in queue} | {c.consultation_id for c in hidden},
+        ),
+        failed_id=failed[0] if failed else None,
+        failed_action=failed[1] if failed else None,
+        hide_form=hide_form or HideForm(formdata=None),
+        confirm_form=confirm_form or ModerationConfirmForm(formdata=None),
+        needs_confirmation=needs_confirmation(),
+    ), status
+
+
+def _comment(comment_id: int, *, also: tuple[CommentStatus, ...] = ()) -> Comment:
+    """A comment staff can act on: pending, visible or hidden (or a state named in `also`).
+
+    Removed comments are gone for good, and a comment its author deleted has no text to bring
+    back: it can only be removed, which closes its reports.
+    """
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.status not in (*MODERATED, *also):
+        abort(404)
+    return comment
+
+
+def _back_to_queue(message: str) -> Response:
+    flash(message, "success")
+    return redirect(url_for(".queue_page"), code=303)
+
+
+@bp.get("")
+def queue_page():  # type: ignore[no-untyped-def]
+    return _moderation_page()
+
+
+@bp.post("/<int:comment_id>/approve")
+def approve(comment_id: int) -> Response:
+    comments.approve(db.session, _comment(comment_id), actor=acting_staff(), now=clock.now())
+    db.session.commit()
+    return _back_to_queue(_("The comment is approved: members can see it."))
+
+
+@bp.post("/<int:comment_id>/hide")
+def hide(comment_id: int):  # type: ignore[no-untyped-def]
+    comment = _comment(comment_id)
+    form = HideForm()
+    if not form.validate_on_submit():
+        return _moderation_page(failed=(comment.id, "hide"), hide_form=form, status=400)
+    comments.hide(
+        db.session, comment, actor=acting_staff(), reason=form.reason.data, now=clock.now()
+    )
+    db.session.commit()
+    return _back_to_queue(_("The comment is hidden. Its author sees the reason."))
+
+
+@bp.post("/<int:comment_id>/restore")
+def restore(comment_id: int) -> Response:
+    comments.restore(db.session, _comment(comment_id), actor=acting_staff(), now=clock.now())
+    db.session.commit()
+    return _back_to_queue(_("The comment is visible again, and its reports are closed."))
+
+
+@bp.post("/<int:comment_id>/remove")
+def remove(comment_id: int):  # type: ignore[no-untyped-def]
+    comment = _comment(comment_id, also=(CommentStatus.DELETED,))
+    form = ModerationConfirmForm()
+    if not (form.validate_on_submit() and confirmed(form)):
+        return _moderation_page(failed=(comment.id, "remove"), confirm_form=form, status=400)
+    comments.remove(db.session, comment, actor=acting_staff(), now=clock.now())
+    db.session.commit()
+    return _back_to_queue(_("The comment is removed for good: its text is erased."))
+
+
+@bp.post("/<int:comment_id>/author")
+def reveal_author(comment_id: int):  # type: ignore[no-untyped-def]
+    comment = or_404(db.session.get, Comment, comment_id)
+    form = ModerationConfirmForm()
+    if not (form.validate_on_submit() and confirmed(form)):
+        return _moderation_page(failed=(comment.id, "reveal_author"), confirm_form=form, status=400)
+    try:
+        author = comments.reveal_author(db.session, comment, actor=acting_staff(), now=clock.now())
+    except NotAllowed as refused:
+        db.session.rollback()
+        flash(moderation_message(str(refused)), "error")
+        return redirect(url_for(".queue_page"), code=303)
+    db.session.commit()
+    return render_template("staff/moderation/comment_author.html", comment=comment, author=author)

@@ -1,0 +1,1 @@
+"""Staff's accounts area: invitations, members, reset codes, disabling and roles."""
