@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from enum import StrEnum
 
 from markdown_it import MarkdownIt
 
@@ -116,10 +117,19 @@ def assign_keys(source: str, previous: Sequence[DraftSection] = ()) -> list[Draf
     return sections
 
 
+class Change(StrEnum):
+    """What happened to a section between two versions, or to a run of words in it."""
+
+    SAME = "same"
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
 @dataclass(frozen=True)
 class SectionChange:
     key: str
-    kind: str  # "added", "removed", "changed"
+    kind: Change  # ADDED, REMOVED or CHANGED
     old: DraftSection | None
     new: DraftSection | None
 
@@ -133,16 +143,18 @@ def changes(old: Sequence[DraftSection], new: Sequence[DraftSection]) -> list[Se
     for section in new:
         previous = before.get(section.key)
         if previous is None:
-            found.append(SectionChange(section.key, "added", None, section))
+            found.append(SectionChange(section.key, Change.ADDED, None, section))
         elif (previous.title, previous.body) != (section.title, section.body):
-            found.append(SectionChange(section.key, "changed", previous, section))
-    found.extend(SectionChange(s.key, "removed", s, None) for s in old if s.key not in after_keys)
+            found.append(SectionChange(section.key, Change.CHANGED, previous, section))
+    found.extend(
+        SectionChange(s.key, Change.REMOVED, s, None) for s in old if s.key not in after_keys
+    )
     return found
 
 
 @dataclass(frozen=True)
 class Segment:
-    kind: str  # "same", "added", "removed"
+    kind: Change  # SAME, ADDED or REMOVED
     text: str
 
 
@@ -154,10 +166,10 @@ def word_diff(old: str, new: str) -> list[Segment]:
     segments: list[Segment] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            segments.append(Segment("same", "".join(new_words[b1:b2])))
+            segments.append(Segment(Change.SAME, "".join(new_words[b1:b2])))
             continue
         if op in ("delete", "replace"):
-            segments.append(Segment("removed", "".join(old_words[a1:a2])))
+            segments.append(Segment(Change.REMOVED, "".join(old_words[a1:a2])))
         if op in ("insert", "replace"):
-            segments.append(Segment("added", "".join(new_words[b1:b2])))
+            segments.append(Segment(Change.ADDED, "".join(new_words[b1:b2])))
     return segments

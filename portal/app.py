@@ -12,9 +12,19 @@ from flask.logging import default_handler
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined
 
+from consultations.drafts import Change
+from consultations.models import (
+    CommentStatus,
+    DecisionKind,
+    DecisionStatus,
+    ProposalAnswer,
+    Role,
+    Status,
+)
 from consultations.models.comment import MAX_COMMENT_CHARS
 from portal import housekeeping
 from portal.accounts import sessions
+from portal.accounts.credentials import InviteState
 from portal.clock import make_clock
 from portal.config import Settings, load_settings
 from portal.extensions import (
@@ -91,6 +101,17 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["padding_for"] = padding.padding_for
     app.jinja_env.globals["stance_names"] = STANCE_NAMES
     app.jinja_env.globals["max_comment_chars"] = MAX_COMMENT_CHARS
+    # The domain's enums, so templates compare members, never raw strings.
+    app.jinja_env.globals.update(
+        Change=Change,
+        CommentStatus=CommentStatus,
+        InviteState=InviteState,
+        ConsultationStatus=Status,
+        DecisionKind=DecisionKind,
+        DecisionStatus=DecisionStatus,
+        ProposalAnswer=ProposalAnswer,
+        Role=Role,
+    )
     # Template filters, every one named here: a page must not depend on which blueprint
     # happened to register a filter.
     app.jinja_env.filters["almaty"] = almaty

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from consultations.models import Role
 from portal import clock
 from portal.extensions import db
 
@@ -37,7 +38,7 @@ users_cli = AppGroup("users", help="Staff accounts and reset codes.")
 
 
 @invites_cli.command("create")
-@click.option("--role", type=click.Choice(["member", "staff"]), default="member")
+@click.option("--role", type=click.Choice([Role.MEMBER.value, Role.STAFF.value]), default="member")
 @click.option("--count", type=click.IntRange(1, 100), default=1)
 @click.option("--days", type=click.IntRange(1, 90), default=14)
 def invites_create(role: str, count: int, days: int) -> None:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import Base
+from consultations.db import Base, EnumText
 
 
 class Stance(StrEnum):
@@ -89,10 +89,10 @@ class Comment(Base):
     # The author chose to keep their comments when they deleted their account.
     former_member: Mapped[bool] = mapped_column(default=False)
     text: Mapped[str] = mapped_column(Text)
-    stance: Mapped[str] = mapped_column(String(16))
+    stance: Mapped[Stance] = mapped_column(EnumText(Stance))
     show_pseudonym: Mapped[bool] = mapped_column(default=False)
     quotable: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[CommentStatus] = mapped_column(EnumText(CommentStatus))
     hidden_reason: Mapped[str] = mapped_column(String(500), default="")
     edited: Mapped[bool] = mapped_column(default=False)
     created_on: Mapped[date] = mapped_column(Date)

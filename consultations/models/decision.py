@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import Base, UtcDateTime
+from consultations.db import Base, EnumText, UtcDateTime
 
 MAX_OPTIONS = 12
 MIN_OPTIONS = 2
@@ -62,7 +62,7 @@ class Decision(Base):
     )
     question: Mapped[str] = mapped_column(String(300))
     explanation: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitized on display
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[DecisionKind] = mapped_column(EnumText(DecisionKind))
     max_choices: Mapped[int | None] = mapped_column(Integer)  # multiple choice: k
     opens_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime)

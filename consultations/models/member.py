@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consultations.db import Base
+from consultations.db import Base, EnumText
 from consultations.languages import in_locales
 
 
@@ -38,7 +38,7 @@ class Member(Base):
     pseudonym: Mapped[str] = mapped_column(String(64))
     # The confusables skeleton: two pseudonyms that look alike have the same key.
     pseudonym_key: Mapped[str] = mapped_column(String(128), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
+    role: Mapped[Role] = mapped_column(EnumText(Role), default=Role.MEMBER)
     locale: Mapped[str] = mapped_column(String(2))
     created_on: Mapped[date] = mapped_column(Date)
     last_visit_on: Mapped[date | None] = mapped_column(Date)

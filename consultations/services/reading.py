@@ -17,6 +17,7 @@ from consultations import drafts, permissions
 from consultations.errors import NotFound
 from consultations.models import (
     Comment,
+    CommentStatus,
     Consultation,
     DocumentVersion,
     Member,
@@ -161,7 +162,7 @@ def page(
         general=_threads(by_section.get(None, []), viewer, authors, since),
         removed=removed,
         removed_titles=removed_titles,
-        comment_count=sum(1 for c in comments if c.status == "visible"),
+        comment_count=sum(1 for c in comments if c.status == CommentStatus.VISIBLE),
         version_is_new=bool(
             since and current and current.published_at and current.published_at.date() > since
         ),
@@ -170,7 +171,7 @@ def page(
 
 def _is_placeholder(comment: Comment) -> bool:
     """A deleted comment that has replies stays as "deleted" so the replies keep context."""
-    return comment.status == "deleted" and comment.parent_id is None
+    return comment.status == CommentStatus.DELETED and comment.parent_id is None
 
 
 def _last_title(versions: list[DocumentVersion], key: str, locale: str, main: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -91,17 +92,24 @@ def issue_invites(
     return issued
 
 
-def invite_status(invite: Invite, now: datetime) -> str:
-    """unused, revoked or expired: a used invite no longer exists."""
+class InviteState(StrEnum):
+    """A used invite no longer exists: one that does is one of these."""
+
+    UNUSED = "unused"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+def invite_status(invite: Invite, now: datetime) -> InviteState:
     if invite.revoked:
-        return "revoked"
+        return InviteState.REVOKED
     if invite.expires_at <= now:
-        return "expired"
-    return "unused"
+        return InviteState.EXPIRED
+    return InviteState.UNUSED
 
 
 def revoke_invite(session: Session, invite: Invite, *, actor: Member, now: datetime) -> None:
-    if invite_status(invite, now) != "unused":
+    if invite_status(invite, now) != InviteState.UNUSED:
         raise AccountError("invite_not_revocable")
     invite.revoked = True
     audit.record(
@@ -112,7 +120,7 @@ def revoke_invite(session: Session, invite: Invite, *, actor: Member, now: datet
 
 def _redeemable_invite(session: Session, code: str, now: datetime) -> Invite:
     invite = session.scalar(select(Invite).where(Invite.code_hash == _hash(code)))
-    if invite is None or invite_status(invite, now) != "unused":
+    if invite is None or invite_status(invite, now) != InviteState.UNUSED:
         raise AccountError("invite_invalid")
     return invite
 

@@ -29,7 +29,7 @@ from sqlalchemy import delete, select, update
 from consultations.models import Member
 from portal import clock
 from portal.accounts.models import AuthSession
-from portal.accounts.models.auth_session import FULL, PENDING
+from portal.accounts.models.auth_session import Stage
 from portal.extensions import db
 from portal.security import tokens
 
@@ -72,7 +72,7 @@ class SessionState:
 
     @property
     def pending(self) -> bool:
-        return self.stage == PENDING
+        return self.stage == Stage.PENDING
 
     def is_fresh(self, moment: datetime) -> bool:
         return moment - self.confirmed_at <= FRESH_FOR
@@ -100,7 +100,7 @@ class SignedIn(UserMixin):
 def _expired(row: AuthSession, moment: datetime) -> bool:
     if moment >= row.expires_at:
         return True
-    if row.stage == PENDING:
+    if row.stage == Stage.PENDING:
         return moment >= row.created_at + PENDING_TIMEOUT
     return moment >= row.last_seen_at + IDLE_TIMEOUT + timedelta(minutes=1)
 
@@ -168,7 +168,7 @@ def begin(member: Member, *, pending: bool, previous_visit_on: date | None) -> s
         AuthSession(
             token_hash=tokens.token_hash(token),
             member_id=member.id,
-            stage=PENDING if pending else FULL,
+            stage=Stage.PENDING if pending else Stage.FULL,
             created_at=moment,
             last_seen_at=moment,
             expires_at=moment + (PENDING_TIMEOUT if pending else ABSOLUTE_TIMEOUT),

@@ -2,9 +2,24 @@
 
 import ast
 import re
+from datetime import date
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import StatementError
+
 import consultations
+from consultations.drafts import Change
+from consultations.models import (
+    CommentStatus,
+    DecisionKind,
+    DecisionStatus,
+    ProposalAnswer,
+    Role,
+    Stance,
+    Status,
+)
+from portal.accounts.models.auth_session import Stage
 
 FORBIDDEN = ("flask", "flask_", "werkzeug", "portal")
 DOMAIN = Path(consultations.__file__).parent
@@ -71,3 +86,56 @@ def test_each_fact_is_written_once():
     assert where(r"""["']question["'],|["']concerns["']""") == ["consultations/models/comment.py"]
     assert where(r"MAX_COMMENT_CHARS\s*=") == ["consultations/models/comment.py"]
     assert where(r'5,000 characters|maxlength="5000"') == []
+
+
+def test_no_status_kind_or_role_is_compared_as_a_raw_string():
+    """Issue 10: enum columns are typed with their enums (`consultations.db.EnumText`), and
+    code and templates compare members (`CommentStatus.PENDING`), never the strings they are
+    stored as: a renamed value must fail where it is used, not silently compare unequal."""
+    enum_values = "|".join(
+        sorted(
+            {
+                member.value
+                for enum in (CommentStatus, Status, DecisionKind, DecisionStatus, Role, Stance)
+                for member in enum
+            }
+            | {member.value for member in ProposalAnswer}
+            | {member.value for member in Change}
+            | {member.value for member in Stage}
+        )
+    )
+    compared = re.compile(
+        r"\b(status|kind|role|stance|stage|code)\b[\"']?\)?\]?\s*(==|!=)\s*[\"']("
+        + enum_values
+        + r")[\"']"
+    )
+    assert compared.search('{%- if comment.status == "pending" %}')
+    assert compared.search("if decision.kind != 'ranked':")
+    assert compared.search('if entry["kind"] == "multiple" else')
+    assert not compared.search("comment.status == CommentStatus.PENDING")
+    offences = [
+        f"{path}: {match.group(0)}"
+        for path, text in _sources().items()
+        for match in compared.finditer(text)
+    ]
+    assert offences == []
+
+
+def test_enum_columns_read_back_as_their_enums(db_session):
+    from consultations.models import Member
+
+    member = Member(
+        pseudonym="Typed Column",
+        pseudonym_key="typed column",
+        locale="kk",
+        created_on=date(2026, 6, 10),
+        ballot_token="t" * 43,
+    )
+    db_session.add(member)
+    db_session.flush()
+    db_session.expire(member)
+    assert member.role is Role.MEMBER
+    member.role = "chief"  # type: ignore[assignment]
+    with pytest.raises(StatementError, match="'chief' is not a valid Role"):
+        db_session.flush()
+    db_session.rollback()

@@ -8,14 +8,19 @@ most) and "full" after. Times are operational and the rows expire and are purged
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consultations.db import Base, UtcDateTime
+from consultations.db import Base, EnumText, UtcDateTime
 
-PENDING = "pending"
-FULL = "full"
+
+class Stage(StrEnum):
+    """How far a session has signed in: the passphrase only, or the second factor too."""
+
+    PENDING = "pending"
+    FULL = "full"
 
 
 class AuthSession(Base):
@@ -25,7 +30,7 @@ class AuthSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
-    stage: Mapped[str] = mapped_column(String(8))
+    stage: Mapped[Stage] = mapped_column(EnumText(Stage, 8))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # To the minute: enough for the idle timeout, too coarse to trace a reading pattern.
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
+from consultations.models import CommentStatus
 from consultations.services import comments, consultations, reading
 from consultations.services.comments import CommentRefused
 from portal import clock
@@ -150,7 +151,7 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(
                 _("Your comment is waiting for review by staff.")
-                if comment.status == "pending"
+                if comment.status == CommentStatus.PENDING
                 else _("Your comment is published."),
                 "success",
             )

@@ -132,7 +132,10 @@ def decision_form(decision: Decision | None, now: datetime) -> DecisionForm:
     if decision is None:
         opens = in_almaty(now)
         closes = in_almaty(now + timedelta(days=7))
-        data = {"kind": "proposal", "min_ballots": current_app.config["KENES"].min_ballots}
+        data = {
+            "kind": DecisionKind.PROPOSAL.value,
+            "min_ballots": current_app.config["KENES"].min_ballots,
+        }
     else:
         opens, closes = in_almaty(decision.opens_at), in_almaty(decision.closes_at)
         data = {

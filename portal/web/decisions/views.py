@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from consultations import permissions
-from consultations.models import Consultation, Member
+from consultations.models import Consultation, DecisionKind, Member
 from consultations.services import ballots, consultations, decisions
 from portal import ballot_box, clock
 from portal.accounts import sessions
@@ -121,16 +121,22 @@ def _refused(consultation: Consultation, decision_id: str, paper: Typed, code: s
 
 
 def _ballot_line(choices: list[str], kind: str) -> str:
-    return "; ".join(f"{n}. {c}" if kind == "ranked" else c for n, c in enumerate(choices, 1))
+    return "; ".join(
+        f"{n}. {c}" if kind == DecisionKind.RANKED else c for n, c in enumerate(choices, 1)
+    )
 
 
 def _widest_ballot(entry: dict) -> list[str]:
     """The choices this decision allows whose line is longest: all options ranked, the k
     longest of a multiple choice, the longest single option."""
     options = sorted(entry["options"], key=lambda label: len(label.encode()), reverse=True)
-    if entry["kind"] == "ranked":
+    if entry["kind"] == DecisionKind.RANKED:
         return options
-    return options[: entry["max_choices"] or 1] if entry["kind"] == "multiple" else options[:1]
+    return (
+        options[: entry["max_choices"] or 1]
+        if entry["kind"] == DecisionKind.MULTIPLE
+        else options[:1]
+    )
 
 
 def export_ballots(session: Session, member: Member) -> list[dict]:
