@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The PostgreSQL run stays on one worker: see docs/architecture.md (Tests) for why.
 PARALLEL := -n 2 --dist loadgroup
 
-.PHONY: help run dev test test-sqlite test-postgres lint fix migration translations \
+.PHONY: help run dev test test-sqlite test-postgres screenshots lint fix migration translations \
         translations-compile bench clean system-deps
 
 help: ## List the targets
@@ -68,6 +68,9 @@ test-sqlite: $(VENV)/.installed translations-compile system-deps ## Only the SQL
 
 test-postgres: $(VENV)/.installed translations-compile ## Only the PostgreSQL run
 	KENES_ENV=testing scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider -m postgres $(ARGS)
+
+screenshots: $(VENV)/.installed translations-compile system-deps ## Pictures of the home page in each language and width, in test-artifacts/
+	KENES_ENV=testing $(BIN)/pytest -p no:cacheprovider -m screenshots tests/browser
 
 lint: $(VENV)/.installed ## ruff: lint and format check
 	$(BIN)/ruff check .

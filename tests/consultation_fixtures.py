@@ -6,10 +6,10 @@ import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 
-from consultations.models import Member, ReportReason, Role, Stance
+from consultations.models import CommentStatus, Member, ReportReason, Role, Stance
 from consultations.services import comments, consultations
 from portal.extensions import db
-from tests.factories import make_member
+from tests.factories import make_member, write_comment
 
 DRAFT = """Procedure for identifying and referring children by inter-agency mobile groups.
 
@@ -80,30 +80,29 @@ def open_consultation(
         )
         comment_id = 0
         if with_comment:
-            comment = comments.add(
+            written = write_comment(
                 db.session,
                 consultation,
-                author=db.session.get(Member, author.id),
+                db.session.get(Member, author.id),
                 text=comment_text,
                 stance=Stance.CONCERNS,
                 section_key="referral",
-                parent=None,
                 show_pseudonym=show_pseudonym,
                 quotable=quotable,
                 now=now,
             )
-            if comment.status == "pending" and approve:
-                comments.approve(db.session, comment, actor=staff_member, now=now)
-            if report is not None and comment.status == "visible":
+            if written.status == CommentStatus.PENDING and approve:
+                comments.approve(db.session, written, actor=staff_member, now=now)
+            if report is not None and written.status == CommentStatus.VISIBLE:
                 comments.report(
                     db.session,
-                    comment,
+                    written,
                     reporter=db.session.get(Member, reporter.id),
                     reason=report,
                     note=report_note,
                     today=now.date(),
                 )
-            comment_id = comment.id
+            comment_id = written.id
         db.session.commit()
         made = Made(consultation.public_id, comment_id, author.id, author.pseudonym)
         db.session.remove()

@@ -1,6 +1,7 @@
-"""Making accounts and signing them in, through the real flows where it matters.
+"""Making accounts and comments, and signing in, through the real flows where it matters.
 
 `make_member` writes a member and credential directly (fast, for tests about something else);
+`write_comment` writes a comment through the comments service with the usual defaults;
 `sign_in` goes through `/auth/login` and `/auth/two-factor` like a person, so every test that
 needs a signed-in client exercises the real session machinery.
 """
@@ -8,12 +9,13 @@ needs a signed-in client exercises the real session machinery.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
+from sqlalchemy.orm import Session
 
-from consultations.models import Role
-from consultations.services import members
+from consultations.models import Comment, Consultation, Member, Role, Stance
+from consultations.services import comments, members
 from portal.accounts import credentials
 from portal.extensions import db
 from portal.security import totp
@@ -109,3 +111,32 @@ def sign_in_pending(client, account: Account):  # type: ignore[no-untyped-def]
     response = _post_login(client, account)
     assert response.headers["Location"].startswith("/auth/two-factor")
     return response
+
+
+def write_comment(
+    session: Session,
+    consultation: Consultation,
+    author: Member,
+    *,
+    now: datetime,
+    text: str = "A comment written for a test.",
+    stance: Stance = Stance.OTHER,
+    section_key: str | None = None,
+    parent: Comment | None = None,
+    show_pseudonym: bool = False,
+    quotable: bool = False,
+) -> Comment:
+    """A comment as `comments.add` writes it (its rules apply: open consultation, daily limit);
+    the caller commits or rolls back."""
+    return comments.add(
+        session,
+        consultation,
+        author=author,
+        text=text,
+        stance=stance,
+        section_key=section_key,
+        parent=parent,
+        show_pseudonym=show_pseudonym,
+        quotable=quotable,
+        now=now,
+    )

@@ -257,6 +257,7 @@ def test_phone_layout(page: Page, live_server: LiveServer, lang: str):
 SCREENSHOTS = {PHONE: ("kk", "ru", "en"), DESKTOP: ("ru", "kk")}
 
 
+@pytest.mark.screenshots
 def test_screenshots_of_home(new_page: Callable[..., Page], live_server: LiveServer):
     """Pictures of the home page for a person to look at, in test-artifacts/ — each of a page
     in its language that fits its width, written as a real PNG."""

@@ -6,7 +6,7 @@ import pytest
 from portal.security.headers import CONTENT_SECURITY_POLICY, content_security_policy
 from tests.routes import routes_for
 
-pytestmark = pytest.mark.postgres
+# Not marked `postgres`: what these tests check happens before or beside the database.
 
 # The tests' quick-exit destination is https://neutral.example/ (tests/conftest.py): its origin,
 # and no other, may receive a form — the no-JavaScript quick exit's redirect (issue 9).

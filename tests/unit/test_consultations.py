@@ -13,6 +13,7 @@ from consultations.errors import NotAllowed, NotFound
 from consultations.models import AuditEvent, Comment, Member, ReportReason, Role, Stance, Status
 from consultations.services import comments, consultations, member_data, members, reading
 from consultations.services.comments import CommentRefused
+from tests.factories import write_comment
 
 pytestmark = pytest.mark.postgres
 
@@ -173,16 +174,13 @@ def test_comments_survive_a_new_version(db_session, people):
     staff, member = people["staff"], people["member"]
     consultation = published(db_session, staff)
     for key in ("purpose", "referral", "interview"):
-        comments.add(
+        write_comment(
             db_session,
             consultation,
-            author=member,
+            member,
             text=f"On {key}",
             stance=Stance.CONCERNS,
             section_key=key,
-            parent=None,
-            show_pseudonym=False,
-            quotable=False,
             now=NOW,
         )
     draft = consultations.working_copy(db_session, consultation)
@@ -231,28 +229,23 @@ def test_languages_share_the_same_keys_and_comments(db_session, people):
     referral = next(s for s in kk_page.sections if s.key == "referral")
     assert referral.title == "Жолдама"
     assert not referral.fallback
-    comments.add(
+    write_comment(
         db_session,
         consultation,
-        author=member,
+        member,
         text="Жұмыс тобы балаларды қорғау рәсімін қайта қарауы керек",
         stance=Stance.CONCERNS,
         section_key="referral",
-        parent=None,
         show_pseudonym=True,
-        quotable=False,
         now=NOW,
     )
-    comments.add(
+    write_comment(
         db_session,
         consultation,
-        author=other,
+        other,
         text="Согласна, 24 часа — долго",
         stance=Stance.SUPPORTS,
         section_key="referral",
-        parent=None,
-        show_pseudonym=False,
-        quotable=False,
         now=NOW,
     )
     ru_page = reading.page(
@@ -268,16 +261,12 @@ def test_comment_text_rules(db_session, people):
     consultation = published(db_session, people["staff"])
 
     def add(text: str):
-        return comments.add(
+        return write_comment(
             db_session,
             consultation,
-            author=people["member"],
+            people["member"],
             text=text,
-            stance=Stance.OTHER,
             section_key=None,
-            parent=None,
-            show_pseudonym=False,
-            quotable=False,
             now=NOW,
         )
 
@@ -299,45 +288,33 @@ def test_comment_text_rules(db_session, people):
 def test_staff_and_closed_consultations_take_no_comments(db_session, people):
     consultation = published(db_session, people["staff"])
     with pytest.raises(NotAllowed):
-        comments.add(
+        write_comment(
             db_session,
             consultation,
-            author=people["staff"],
+            people["staff"],
             text="hi",
-            stance=Stance.OTHER,
             section_key=None,
-            parent=None,
-            show_pseudonym=False,
-            quotable=False,
             now=NOW,
         )
     with pytest.raises(NotAllowed):
-        comments.add(
+        write_comment(
             db_session,
             consultation,
-            author=people["member"],
+            people["member"],
             text="hi",
-            stance=Stance.OTHER,
             section_key=None,
-            parent=None,
-            show_pseudonym=False,
-            quotable=False,
             now=NOW + timedelta(days=30),
         )
 
 
 def test_only_the_author_edits_and_others_get_not_found(db_session, people):
     consultation = published(db_session, people["staff"])
-    comment = comments.add(
+    comment = write_comment(
         db_session,
         consultation,
-        author=people["member"],
+        people["member"],
         text="first",
-        stance=Stance.OTHER,
         section_key="purpose",
-        parent=None,
-        show_pseudonym=False,
-        quotable=False,
         now=NOW,
     )
     with pytest.raises(NotFound):
@@ -368,16 +345,14 @@ def test_replies_are_one_level_deep(db_session, people):
     consultation = published(db_session, people["staff"])
 
     def add(author, parent):
-        return comments.add(
+        return write_comment(
             db_session,
             consultation,
-            author=author,
+            author,
             text="text",
             stance=Stance.QUESTION,
             section_key="purpose",
             parent=parent,
-            show_pseudonym=False,
-            quotable=False,
             now=NOW,
         )
 
@@ -390,15 +365,12 @@ def test_replies_are_one_level_deep(db_session, people):
 def test_premoderation_and_moderation_are_audited(db_session, people):
     staff, member, other = people["staff"], people["member"], people["other"]
     consultation = published(db_session, staff, premoderation=True)
-    comment = comments.add(
+    comment = write_comment(
         db_session,
         consultation,
-        author=member,
+        member,
         text="names a person",
-        stance=Stance.OTHER,
         section_key="purpose",
-        parent=None,
-        show_pseudonym=False,
         quotable=True,
         now=NOW,
     )
@@ -441,28 +413,21 @@ def test_premoderation_and_moderation_are_audited(db_session, people):
 
 def test_pseudonym_shown_only_when_chosen(db_session, people):
     consultation = published(db_session, people["staff"])
-    named = comments.add(
+    named = write_comment(
         db_session,
         consultation,
-        author=people["member"],
+        people["member"],
         text="named",
-        stance=Stance.OTHER,
         section_key=None,
-        parent=None,
         show_pseudonym=True,
-        quotable=False,
         now=NOW,
     )
-    anonymous = comments.add(
+    anonymous = write_comment(
         db_session,
         consultation,
-        author=people["member"],
+        people["member"],
         text="anon",
-        stance=Stance.OTHER,
         section_key=None,
-        parent=None,
-        show_pseudonym=False,
-        quotable=False,
         now=NOW,
     )
     page = reading.page(
@@ -491,26 +456,22 @@ def test_meeting_feedback_is_attributed_to_no_member(db_session, people):
 
 def test_export_and_erasure_of_comments(db_session, people):
     consultation = published(db_session, people["staff"])
-    mine = comments.add(
+    mine = write_comment(
         db_session,
         consultation,
-        author=people["member"],
+        people["member"],
         text="my words",
-        stance=Stance.OTHER,
         section_key=None,
-        parent=None,
         show_pseudonym=True,
         quotable=True,
         now=NOW,
     )
-    comments.add(
+    write_comment(
         db_session,
         consultation,
-        author=people["other"],
+        people["other"],
         text="their words",
-        stance=Stance.OTHER,
         section_key=None,
-        parent=None,
         show_pseudonym=True,
         quotable=True,
         now=NOW,
@@ -531,16 +492,12 @@ def test_export_and_erasure_of_comments(db_session, people):
 def test_a_comment_needs_a_section_of_the_current_version(db_session, people):
     consultation = published(db_session, people["staff"])
     with pytest.raises(NotFound):
-        comments.add(
+        write_comment(
             db_session,
             consultation,
-            author=people["member"],
+            people["member"],
             text="x",
-            stance=Stance.OTHER,
             section_key="no-such-section",
-            parent=None,
-            show_pseudonym=False,
-            quotable=False,
             now=NOW,
         )
 

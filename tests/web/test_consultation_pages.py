@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from consultations.models import Comment, Decision, DecisionKind, Member, Role, Stance
-from consultations.services import comments, consultations
+from consultations.models import Comment, Decision, DecisionKind, Member, Role
+from consultations.services import consultations
 from portal.extensions import db
 from tests.consultation_fixtures import open_consultation
 from tests.decision_fixtures import open_decision, vote
-from tests.factories import make_member, sign_in
+from tests.factories import make_member, sign_in, write_comment
 
 pytestmark = pytest.mark.postgres
 
@@ -52,16 +52,13 @@ def with_comments(app, public_id: str, count: int, tag: str, sections: int) -> N
         now = app.extensions["kenes.clock"].now()
         keys = [f"section-{n}" for n in range(sections)]
         for n in range(count):
-            comments.add(
+            write_comment(
                 db.session,
                 consultation,
-                author=db.session.get(Member, writers[n % len(writers)]),
+                db.session.get(Member, writers[n % len(writers)]),
                 text=f"Comment {n}",
-                stance=Stance.OTHER,
                 section_key=keys[n % sections],
-                parent=None,
                 show_pseudonym=bool(n % 2),
-                quotable=False,
                 now=now,
             )
         db.session.commit()

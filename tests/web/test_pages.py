@@ -2,7 +2,8 @@
 
 import pytest
 
-pytestmark = pytest.mark.postgres
+# Marked `postgres` one by one: only the tests whose outcome can depend on the engine
+# (a session ended, the health check's query, a member's saved language) run again on PostgreSQL.
 
 PAGES = ["/", "/about", "/privacy", "/safety"]
 TITLE_EN = "Kenes: the advisory group's consultation portal"
@@ -122,6 +123,7 @@ def test_without_a_session_quick_exit_is_a_link_and_no_cookie_is_set(client):
     assert 'action="/quick-exit"' not in response.get_data(as_text=True)
 
 
+@pytest.mark.postgres
 def test_with_a_session_quick_exit_is_a_form_that_ends_it(client):
     with client.session_transaction() as session:
         session["seen"] = True
@@ -155,6 +157,7 @@ def test_oversized_post_gets_a_translated_413(client, locale):
     assert "413" in body
 
 
+@pytest.mark.postgres
 def test_healthz_is_json_without_secrets(app, client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -232,6 +235,7 @@ def test_every_error_page_is_in_the_base_layout_and_language(app, locale, code):
         assert title not in body  # translated, not the English source
 
 
+@pytest.mark.postgres
 def test_a_signed_in_members_saved_language_comes_before_the_browsers(app):
     from tests.factories import make_member, sign_in
 
