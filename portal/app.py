@@ -43,7 +43,7 @@ from portal.security import fingerprint, headers, padding, passwords, privacy, s
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
 from portal.web.consultations.comment_forms import STANCE_NAMES
-from portal.web.fields import almaty
+from portal.web.fields import almaty, day
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages under these prefixes are for signed-in people (or lead there): never cached.
@@ -80,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     _harden_jinja(app, settings)
     _init_extensions(app, settings)
+    _register_template_filters(app)
     _register_blueprints(app)
     app.extensions["kenes.parts"] = _member_data_parts()
     _register_error_pages(app)
@@ -87,6 +88,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["kenes.csp"] = headers.content_security_policy(settings.quick_exit_url)
     app.after_request(_security_headers)
     return app
+
+
+def _register_template_filters(app: Flask) -> None:
+    """Every template filter, named here: a page must not depend on which blueprint happened
+    to register one. Flask-Babel's date filters (abbreviated months) are taken away, so dates
+    are written one way (`portal.web.fields`)."""
+    for babel_filter in ("datetimeformat", "dateformat", "timeformat", "timedeltaformat"):
+        app.jinja_env.filters.pop(babel_filter, None)
+    app.jinja_env.filters["almaty"] = almaty
+    app.jinja_env.filters["day"] = day
 
 
 def _harden_jinja(app: Flask, settings: Settings) -> None:
@@ -112,9 +123,6 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
         ProposalAnswer=ProposalAnswer,
         Role=Role,
     )
-    # Template filters, every one named here: a page must not depend on which blueprint
-    # happened to register a filter.
-    app.jinja_env.filters["almaty"] = almaty
     # {% trans %} blocks fold their whitespace, so a re-wrapped paragraph keeps its msgid.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     if settings.env == "testing":

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -43,10 +43,25 @@ def in_almaty(instant: datetime) -> datetime:
     return instant.astimezone(ALMATY)
 
 
+# Every date and time the site shows is written with these two Babel patterns, in the page's
+# language: full month names, so no abbreviation's full stop ("нояб.", "қар.", "г.") can meet
+# the full stop of the sentence around it.
+DAY_PATTERN = "d MMMM y"
+MOMENT_PATTERN = "d MMMM y, HH:mm"
+
+
 def almaty(moment: datetime) -> str:
     """A moment as the group reads clocks: Asia/Almaty time, in the page's language (also the
     templates' `almaty` filter)."""
-    return format_datetime(moment, "d MMMM y, HH:mm", tzinfo=ALMATY, locale=get_locale())
+    return format_datetime(moment, MOMENT_PATTERN, tzinfo=ALMATY, locale=get_locale())
+
+
+def day(value: date | datetime) -> str:
+    """A day, in the page's language (the templates' `day` filter). A datetime is read in
+    Almaty time, so an instant late in the UTC evening shows the group's next day."""
+    if isinstance(value, datetime):
+        return format_datetime(value, DAY_PATTERN, tzinfo=ALMATY, locale=get_locale())
+    return format_date(value, DAY_PATTERN, locale=get_locale())
 
 
 def no_hidden_characters(_form: FlaskForm, field: StringField) -> None:
