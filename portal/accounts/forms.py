@@ -25,12 +25,32 @@ def _no_control_characters(_form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_l("Remove the invisible or control characters from this field."))
 
 
+class _CheckedOnTheServer(Length):
+    """Length, without the `minlength`/`maxlength` attributes WTForms would put on the input.
+
+    A browser cuts a field at its `maxlength` without a word: a 129-character passphrase lost
+    its last character in the first field only, and the person was told the two passphrases
+    differed. The limit is said in the hint and checked here, with its own message."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.field_flags = {}
+
+
+# Under a new passphrase: the limits, then the advice.
+NEW_PASSPHRASE_HINT = _l(
+    "%(min)d to %(max)d characters. Do not use it anywhere else.",
+    min=MIN_PASSPHRASE_CHARS,
+    max=MAX_PASSPHRASE_CHARS,
+)
+
+
 def _passphrase_field(label: str) -> PasswordField:
     return PasswordField(
         label,
         validators=[
             InputRequired(REQUIRED),
-            Length(
+            _CheckedOnTheServer(
                 max=MAX_PASSPHRASE_CHARS,
                 message=_l(
                     "A passphrase can be at most %(max)d characters long.", max=MAX_PASSPHRASE_CHARS
@@ -43,9 +63,10 @@ def _passphrase_field(label: str) -> PasswordField:
 def _new_passphrase_field(label: str) -> PasswordField:
     return PasswordField(
         label,
+        description=NEW_PASSPHRASE_HINT,
         validators=[
             InputRequired(REQUIRED),
-            Length(
+            _CheckedOnTheServer(
                 min=MIN_PASSPHRASE_CHARS,
                 max=MAX_PASSPHRASE_CHARS,
                 message=_l(
@@ -129,7 +150,7 @@ class ConfirmForm(FlaskForm):
     current_passphrase = PasswordField(
         _l("Your current passphrase"),
         validators=[
-            Length(
+            _CheckedOnTheServer(
                 max=MAX_PASSPHRASE_CHARS,
                 message=_l(
                     "A passphrase can be at most %(max)d characters long.", max=MAX_PASSPHRASE_CHARS

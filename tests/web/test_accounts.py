@@ -3,6 +3,7 @@ reset codes, account changes, export and erasure — through the real pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -144,9 +145,9 @@ def test_registration_refuses_a_taken_pseudonym_in_another_case(app, client):
 @pytest.mark.parametrize(
     ("passphrase", "message"),
     [
-        ("short", "12 to 128 characters"),
+        ("short", "A passphrase must be 12 to 128 characters long."),
         ("password1234", "too easy to guess"),
-        ("x" * 129, "12 to 128 characters"),
+        ("x" * 129, "A passphrase must be 12 to 128 characters long."),
     ],
 )
 def test_registration_refuses_weak_or_oversized_passphrases(app, client, passphrase, message):
@@ -154,10 +155,29 @@ def test_registration_refuses_weak_or_oversized_passphrases(app, client, passphr
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert message in body
+    assert "The two passphrases are not the same." not in body
     assert query(app, select(Member)) == []
     # What was typed comes back, except the secret.
     assert 'value="Quiet River"' in body
     assert f'value="{passphrase}"' not in body
+
+
+def test_no_passphrase_field_is_cut_by_the_browser(app, client):
+    """Issue 11, item 6: WTForms put `maxlength="128"` on the first passphrase field only, so a
+    browser cut a 129-character passphrase there, silently, and the form then said the two
+    differed. No passphrase input carries a length attribute; the hint says the limit."""
+    pages = {
+        "/auth/register": client.get("/auth/register"),
+        "/auth/reset": client.get("/auth/reset"),
+    }
+    sign_in(client, make_member(app))
+    pages["/account/passphrase"] = client.get("/account/passphrase")
+    for url, page in pages.items():
+        body = page.get_data(as_text=True)
+        inputs = re.findall(r'<input[^>]*type="password"[^>]*>', body)
+        assert inputs, url
+        assert not [i for i in inputs if "maxlength" in i or "minlength" in i], url
+        assert "12 to 128 characters. Do not use it anywhere else." in body, url
 
 
 def test_passphrase_containing_the_pseudonym_is_weak(app, client):

@@ -519,6 +519,31 @@ def test_an_oversized_draft_is_refused_and_kept(app, client, clock, staff):
     assert query(app, select(VersionText.source)) == []  # nothing saved
 
 
+@pytest.mark.parametrize(
+    "hidden", ["\u202e", "\u200b", "\u2066", "\x07"], ids=["rlo", "zwsp", "lri", "bell"]
+)
+def test_a_draft_with_hidden_characters_is_refused_and_kept(app, client, clock, staff, hidden):
+    """Issue 11, item 9: every other field refused bidi-override and zero-width characters; a
+    draft took them, and with them a text that reads differently from what it says. Line
+    breaks and tabs are a draft's own and pass."""
+    public_id = create_consultation(client, clock)
+    sneaky = f"## Referral {{#referral}}\n\nWithin 24{hidden} hours.\n\tIndented line.\r\n"
+    response = client.post(
+        f"/staff/consultations/{public_id}/draft",
+        data={"text_ru": RU_DRAFT, "text_en": sneaky, "save": "Save"},
+    )
+    assert response.status_code == 400
+    body = text_of(response)
+    assert "Remove the invisible or control characters from this field." in body
+    assert "Indented line." in body  # what was typed comes back
+    assert query(app, select(VersionText.source)) == []  # nothing saved
+    clean = client.post(
+        f"/staff/consultations/{public_id}/draft",
+        data={"text_en": sneaky.replace(hidden, ""), "save": "Save"},
+    )
+    assert clean.status_code == 303
+
+
 def test_bad_meeting_input_is_explained(app, client, clock, staff):
     public_id = create_consultation(client, clock)
     publish(client, public_id, {"ru": RU_DRAFT})

@@ -159,7 +159,8 @@ def _draft_text(label: str, locale: str) -> TextAreaField:
                     "A draft can be at most %(max)d characters long in each language.",
                     max=MAX_DRAFT_CHARS,
                 ),
-            )
+            ),
+            no_hidden_characters,
         ],
         render_kw={"rows": 24, "lang": locale, "spellcheck": "true"},
     )
