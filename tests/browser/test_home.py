@@ -276,3 +276,27 @@ def test_screenshots_of_home(new_page: Callable[..., Page], live_server: LiveSer
             ):
                 page.screenshot(path=path, full_page=full)
                 assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_someone_with_an_invitation_finds_where_to_join_from_the_home_page(
+    new_page: Callable[..., Page], live_server: LiveServer, lang: str, javascript: bool
+):
+    """Issue 11, item 10: the home page said invitations exist but not where to use one. On a
+    phone, in Kazakh and Russian, with and without JavaScript, a link from the home page leads
+    to the joining form; the page still fits and has no axe violation."""
+    page = new_page(viewport=PHONE, javascript=javascript)
+    visit(page, live_server, "/", lang)
+    join = page.locator("main a[href='/auth/register']")
+    assert join.count() == 1
+    assert CYRILLIC.search(join.inner_text()), join.inner_text()
+    assert page.locator("main a[href='/auth/login']").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    if javascript:
+        assert_no_axe_violations(page)
+    join.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/auth/register"
+    assert page.locator("input[name='invite_code']").count() == 1
+    assert_quiet(page)
