@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from consultations.languages import LOCALES
 from consultations.models import Role
 from portal import clock
 from portal.extensions import db
@@ -57,19 +58,36 @@ def invites_create(role: str, count: int, days: int) -> None:
 @users_cli.command("create-staff")
 @click.argument("name")
 @click.option("--admin", is_flag=True, help="An admin can disable accounts and change roles.")
-def users_create_staff(name: str, admin: bool) -> None:
+@click.option(
+    "--locale",
+    type=click.Choice(list(LOCALES)),
+    default=None,
+    help="The account's language until its first sign-in (default: KENES_DEFAULT_LOCALE).",
+)
+def users_create_staff(name: str, admin: bool, locale: str | None) -> None:
     """Create a staff account; it must enrol two-factor sign-in before anything else.
 
-    The passphrase is read from a prompt (or standard input), never from an argument, which
-    would stay in the shell history and the process list.
+    The name is checked first, so a bad or taken one is said before the passphrase is asked
+    for. The passphrase is read from a prompt (or standard input), never from an argument,
+    which would stay in the shell history and the process list. At each sign-in the account
+    takes the language of the page it signed in on.
     """
     from flask_babel import force_locale
 
+    from consultations import pseudonyms
     from consultations.errors import PseudonymTaken
     from consultations.models import Role
     from consultations.pseudonyms import PseudonymError
+    from consultations.services import members
     from portal.accounts import credentials
 
+    try:
+        name = pseudonyms.validate(name)
+        if not members.is_available(db.session, name):
+            raise PseudonymTaken(name)
+    except (PseudonymError, PseudonymTaken) as error:
+        with force_locale("en"):
+            raise click.ClickException(_cli_message(error)) from None
     passphrase = click.prompt("Passphrase (not shown)", hide_input=True, confirmation_prompt=True)
     try:
         credentials.check_passphrase(passphrase, name)
@@ -77,7 +95,7 @@ def users_create_staff(name: str, admin: bool) -> None:
             db.session,
             pseudonym=name,
             role=Role.ADMIN if admin else Role.STAFF,
-            locale="en",
+            locale=locale or current_app.config["KENES"].default_locale,
             passphrase=passphrase,
             now=clock.now(),
         )

@@ -34,6 +34,15 @@ def select_locale() -> str:
     return guessed or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def asked_for_by_this_device() -> str | None:
+    """The language this device asks for — its language cookie (the switch), else its
+    browser's Accept-Language — or None when it says nothing (the site's default then)."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES)
+
+
 def is_local_path(target: str) -> bool:
     """True for a path on this site, such as `/about?x=1`; false for anything that could leave it.
 

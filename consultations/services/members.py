@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from consultations import pseudonyms
 from consultations.errors import NotAllowed, PseudonymTaken
+from consultations.languages import LOCALES
 from consultations.models import Member, Role
 from consultations.services import decisions
 
@@ -107,6 +108,14 @@ def _active_admins(session: Session) -> int:
         )
         or 0
     )
+
+
+def set_locale(member: Member, locale: str) -> None:
+    """The language the member reads in: chosen in their account, or the one they signed in
+    with (so the site speaks after sign-in as it did before)."""
+    if locale not in LOCALES:
+        raise ValueError(f"not a language of the site: {locale!r}")
+    member.locale = locale
 
 
 def record_visit(session: Session, member: Member, today: date) -> date | None:

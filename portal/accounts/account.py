@@ -77,7 +77,7 @@ def index() -> str:
 def language() -> Response:
     form = LanguageForm()
     if form.validate_on_submit():
-        _member().locale = form.locale.data
+        members.set_locale(_member(), form.locale.data)
         db.session.commit()
     response = redirect(url_for(".index"), code=303)
     if form.locale.data in LOCALES:

@@ -72,6 +72,38 @@ def test_create_staff_refuses_a_weak_passphrase_and_a_taken_name(app, runner):
     assert taken.exit_code != 0
 
 
+@pytest.mark.parametrize(("option", "locale"), [([], "kk"), (["--locale", "ru"], "ru")])
+def test_create_staff_gives_the_sites_language_or_the_one_asked_for(app, runner, option, locale):
+    """Issue 11, item 11: every staff account was made English, and that then beat the
+    browser's language after sign-in. Now it is KENES_DEFAULT_LOCALE (kk) or --locale."""
+    result = runner.invoke(
+        args=["users", "create-staff", "Staff Person", *option],
+        input=f"{STAFF_PASSPHRASE}\n{STAFF_PASSPHRASE}\n",
+    )
+    assert result.exit_code == 0, result.output
+    (member,) = rows(app, Member)
+    assert member.locale == locale
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("staff  PERSON", "already taken"),
+        ("Staff Persоn", "do not mix Latin and Cyrillic"),  # a Cyrillic о
+        ("x", "at least 3 characters"),
+        ("Staff\u202ePerson", "Error:"),
+    ],
+    ids=["taken", "mixed-scripts", "too-short", "bidi-override"],
+)
+def test_create_staff_checks_the_name_before_asking_for_a_passphrase(app, runner, name, said):
+    make_member(app, "Staff Person")
+    result = runner.invoke(args=["users", "create-staff", name], input="")
+    assert result.exit_code == 1, result.output
+    assert "Passphrase" not in result.output  # never asked
+    assert said in result.output
+    assert len(rows(app, Member)) == 1
+
+
 def test_reset_code_command_is_audited(app, runner):
     member = make_member(app)
     result = runner.invoke(args=["users", "reset-code", member.pseudonym])

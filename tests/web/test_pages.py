@@ -246,3 +246,26 @@ def test_a_signed_in_members_saved_language_comes_before_the_browsers(app):
     client.delete_cookie("kenes_lang")  # as after a sign-out on another device
     body = client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="ru"' in body
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("how", ["switch", "browser"])
+def test_after_sign_in_the_site_speaks_as_it_did_before(app, how):
+    """Issue 11, item 11: a staff account made with another language kept speaking it after
+    sign-in, whatever the browser said. Now a person signs in on a page in their language —
+    chosen with the switch, or their browser's — and the site goes on in it, here and, saved,
+    on a device that asks for no language."""
+    from tests.factories import make_member, sign_in
+
+    account = make_member(app, "Quiet River")  # saved language: the site's default, kk
+    client = app.test_client()
+    if how == "switch":
+        client.get("/lang/ru?next=/auth/login")
+    else:
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru-RU,ru;q=0.9"
+    sign_in(client, account)
+    assert '<html lang="ru"' in client.get("/account").get_data(as_text=True)
+    other_device = app.test_client()
+    del other_device.environ_base["HTTP_ACCEPT_LANGUAGE"]  # a device that asks for nothing
+    sign_in(other_device, account)
+    assert '<html lang="ru"' in other_device.get("/account").get_data(as_text=True)
