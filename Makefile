@@ -33,13 +33,10 @@ translations-compile: $(VENV)/.installed ## Compile the kk/ru catalogues (.mo fi
 	@$(BIN)/pybabel compile -d portal/translations --statistics
 
 run: export KENES_ENV ?= development
-run: $(VENV)/.installed translations-compile ## Serve the site on http://127.0.0.1:8000 (SQLite, demo data)
+run: $(VENV)/.installed translations-compile ## Serve the site on KENES_BIND (default http://127.0.0.1:8000; SQLite, demo data)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
-	@echo
-	@echo "  Kenes is running: open http://127.0.0.1:8000 (Ctrl-C stops it)"
-	@echo
-	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:8000 wsgi:app
+	KENES_ANNOUNCE=1 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 dev: export KENES_ENV ?= development
 dev: $(VENV)/.installed translations-compile ## Flask's debug server with reloading, on 127.0.0.1:5000
