@@ -52,6 +52,8 @@ class Owed:
         self._still_wanted = still_wanted
         self._lock = threading.Lock()
         self._retrying = False
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def attempt(self) -> bool:
         with _turn(self.marker):
@@ -72,12 +74,24 @@ class Owed:
         if self.marker.exists() and self.attempt():
             self.marker.unlink(missing_ok=True)
 
+    def stop(self, wait: float = 10.0) -> None:
+        """No more background retries; wait for one under way to end (an app being disposed:
+        its thread must not hold a connection of an engine that is going away). The marker
+        stays: a later request of another app or worker pays the debt."""
+        self._stopping.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(wait)
+
     def _retry_in_background(self) -> None:
         with self._lock:
-            if self._retrying:
+            if self._retrying or self._stopping.is_set():
                 return
             self._retrying = True
-        threading.Thread(target=self._retry, name=f"kenes-owed-{self.name}", daemon=True).start()
+            self._thread = threading.Thread(
+                target=self._retry, name=f"kenes-owed-{self.name}", daemon=True
+            )
+        self._thread.start()
 
     def _retry(self) -> None:
         deadline = time.monotonic() + self._retry_for
@@ -85,7 +99,8 @@ class Owed:
             # Until this thread's own attempt succeeds: another process may have removed the
             # marker after an attempt that came before this process's commit.
             while time.monotonic() < deadline and self._still_wanted():
-                time.sleep(self._every)
+                if self._stopping.wait(self._every):
+                    return
                 if self.attempt():
                     self.marker.unlink(missing_ok=True)
                     return
