@@ -175,6 +175,12 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "consultations.delete_comment",
+        "GET",
+        "/consultations/{consultation}/comments/{comment}/delete",
+        NOT_YOURS,
+    ),
+    Route(
+        "consultations.delete_comment",
         "POST",
         "/consultations/{consultation}/comments/{comment}/delete",
         NOT_YOURS,

@@ -267,7 +267,10 @@ def delete() -> Response | tuple[str, int]:
             now=clock.now(),
         )
         db.session.commit()  # secure_delete's zeroes reach the file at the checkpoint after
-        response = redirect(url_for("public.home"), code=303)
+        # Clear-Site-Data takes the cookies, so the notice travels in the address: it names
+        # no one, only which of the two choices was made.
+        farewell = "kept" if keep else "erased"
+        response = redirect(url_for("public.home", farewell=farewell), code=303)
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
     status = 400 if form.is_submitted() else 200

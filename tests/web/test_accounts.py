@@ -678,6 +678,13 @@ def test_deletion_erases_the_account_for_good(app, client, database_url):
     )
     assert response.status_code == 303
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    # Issue 11, item 4: the home page says the account is deleted and what remains.
+    assert response.location == "/?farewell=erased"
+    home = app.test_client().get(response.location).get_data(as_text=True)
+    assert "Your account is deleted" in home
+    assert "Your comments are erased." in home
+    assert "Your votes stay counted in the results" in home
+    assert account.pseudonym not in home
     assert account.id not in [m.id for m in query(app, select(Member))]
     assert account.id not in [c.member_id for c in query(app, select(Credential))]
     assert account.id not in [s.member_id for s in query(app, select(AuthSession))]

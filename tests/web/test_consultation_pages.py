@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from consultations.models import Comment, Decision, DecisionKind, Member, Role
+from consultations.models import Comment, CommentStatus, Decision, DecisionKind, Member, Role
 from consultations.services import consultations
 from portal.extensions import db
 from tests.consultation_fixtures import open_consultation
@@ -389,3 +389,33 @@ def test_a_member_may_post_a_days_worth_of_comments_and_no_more(app, clock):
     assert count == MAX_COMMENTS_PER_DAY + 1  # and the fixture's own comment
     clock.advance(timedelta(days=1))
     post_comment(reader, made.public_id, "the next day")
+
+
+def test_deleting_a_comment_asks_first(app):
+    """Issue 11, item 4: one tap deleted a comment. The page now links to a confirmation page
+    (no JavaScript needed) that shows the comment; only its button deletes."""
+    reader = app.test_client()
+    sign_in(reader, make_member(app, "Careful Deleter"))
+    made = open_consultation(app, with_comment=False)
+    post_comment(reader, made.public_id, "words I may regret")
+    with app.app_context():
+        comment_id = db.session.scalar(
+            select(Comment.id).where(Comment.text == "words I may regret")
+        )
+    url = f"/consultations/{made.public_id}/comments/{comment_id}/delete"
+    page = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    assert f'<a href="{url}">Delete this comment</a>' in page
+    assert f'action="{url}"' not in page  # no one-tap form on the consultation page
+    asked = reader.get(url)
+    assert asked.status_code == 200
+    body = asked.get_data(as_text=True)
+    assert "Delete your comment?" in body
+    assert "words I may regret" in body
+    assert f'href="/consultations/{made.public_id}#comment-{comment_id}"' in body  # keep it
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == CommentStatus.VISIBLE
+    deleted = reader.post(url)
+    assert deleted.status_code == 303
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == CommentStatus.DELETED
+    assert reader.get(url).status_code == 404  # nothing left to delete

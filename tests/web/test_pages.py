@@ -269,3 +269,22 @@ def test_after_sign_in_the_site_speaks_as_it_did_before(app, how):
     del other_device.environ_base["HTTP_ACCEPT_LANGUAGE"]  # a device that asks for nothing
     sign_in(other_device, account)
     assert '<html lang="ru"' in other_device.get("/account").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("farewell", "said"),
+    [
+        ("kept", "shown as written by “a former member”"),
+        ("erased", "Your comments are erased."),
+        ("<script>", None),
+        ("", None),
+    ],
+)
+def test_the_home_page_says_what_remains_of_a_deleted_account(client, farewell, said):
+    body = client.get(f"/?farewell={farewell}").get_data(as_text=True)
+    if said is None:
+        assert "Your account is deleted" not in body
+        assert "<script>" not in body
+        return
+    assert "Your account is deleted" in body
+    assert said in body

@@ -83,3 +83,7 @@ class ReportForm(FlaskForm):
             Length(max=1000, message=_l("At most %(max)d characters.", max=1000)),
         ],
     )
+
+
+class ConfirmDeleteForm(FlaskForm):
+    """Deleting one's own comment: the confirmation page's button (and its CSRF token)."""

@@ -21,6 +21,7 @@ from portal.extensions import db
 from portal.web.consultations.comment_forms import (
     COMMENT_TOO_LONG,
     CommentForm,
+    ConfirmDeleteForm,
     EditCommentForm,
     ReportForm,
 )
@@ -195,9 +196,19 @@ def edit_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-de
     ), 400 if form.is_submitted() else 200
 
 
-@bp.post("/<public_id>/comments/<int:comment_id>/delete")
-def delete_comment(public_id: str, comment_id: int) -> Response:
+@bp.route("/<public_id>/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+def delete_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
+    """A page that asks first (it works without JavaScript); the POST deletes."""
     page_data, comment = _own_comment(public_id, comment_id)
+    if request.method == "GET":
+        return render_template(
+            "consultations/delete_comment.html",
+            page=page_data,
+            comment=comment,
+            form=ConfirmDeleteForm(),
+        )
+    if not ConfirmDeleteForm().validate_on_submit():
+        abort(400)
     comments.delete_own(
         db.session, comment, page_data.consultation, author=_viewer(), now=clock.now()
     )

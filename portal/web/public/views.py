@@ -29,7 +29,11 @@ LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 @bp.get("/")
 def home() -> str:
-    return render_template("public/home.html")
+    # After an account is deleted (account.delete): say so, and what remains.
+    farewell = request.args.get("farewell")
+    return render_template(
+        "public/home.html", farewell=farewell if farewell in ("kept", "erased") else None
+    )
 
 
 @bp.get("/about")
