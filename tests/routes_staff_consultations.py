@@ -90,6 +90,7 @@ STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
         },
     ),
     Route("moderation.queue_page", "GET", "/staff/moderation", STAFF),
+    Route("moderation.comment_page", "GET", _M, STAFF),
     Route("moderation.approve", "POST", f"{_M}/approve", STAFF_DONE),
     Route(
         "moderation.hide",

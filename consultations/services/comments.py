@@ -226,6 +226,17 @@ def moderation_queue(session: Session) -> list[tuple[Comment, list[Report]]]:
     return [(comment, by_comment.get(comment.id, [])) for comment in comments]
 
 
+def open_reports(session: Session, comment: Comment) -> list[Report]:
+    """The reports on one comment that staff have not handled yet, oldest first."""
+    return list(
+        session.scalars(
+            select(Report)
+            .where(Report.comment_id == comment.id, Report.handled.is_(False))
+            .order_by(Report.id)
+        )
+    )
+
+
 def recently_hidden(session: Session, limit: int) -> list[Comment]:
     """Hidden comments, newest first: the ones staff may want to restore."""
     return list(

@@ -622,3 +622,44 @@ def test_no_staff_page_changes_the_database_on_get(app, clock):
         assert client.get(url).status_code == 200, url
         assert client.get(url + "?lang=kk&all=purpose").status_code == 200, url
     assert database_digest(app) == before
+
+
+def test_staff_hide_or_remove_a_comment_nobody_reported(app, client, clock, staff):
+    """Issue 11, item 3: staff could act only on a reported comment. From the consultation's
+    staff preview, any comment now links to its own moderation page; hiding from there comes
+    back to the comment in the preview, a refusal stays on that page with what was typed, and
+    each action is audited as from the queue."""
+    made = open_consultation(app, report=None)
+    assert "Nothing is waiting" in text_of(client.get("/staff/moderation"))
+    preview = text_of(client.get(f"/staff/consultations/{made.public_id}/preview"))
+    page_url = f"/staff/moderation/{made.comment_id}"
+    assert f'<a href="{page_url}">Hide or remove</a>' in preview
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert "24 hours is too long for a frightened child." in text_of(page)
+    assert made.author_pseudonym not in text_of(page)  # the author is never shown here
+
+    refused = client.post(f"{page_url}/hide", data={"reason": " ", "from": "comment"})
+    assert refused.status_code == 400
+    assert "Moderate a comment" in text_of(refused)  # the same page, not the queue
+    assert "Say why the comment is hidden" in text_of(refused)
+
+    hidden = client.post(f"{page_url}/hide", data={"reason": "Names a street.", "from": "comment"})
+    assert hidden.status_code == 303
+    assert hidden.location == (
+        f"/staff/consultations/{made.public_id}/preview#comment-{made.comment_id}"
+    )
+    assert comment_row(app, made.comment_id).status == "hidden"
+    removed = client.post(f"{page_url}/remove", data={"from": "comment"})
+    assert removed.status_code == 303
+    assert comment_row(app, made.comment_id).status == "removed"
+    assert audit_actions(app)[-2:] == ["comment.hide", "comment.remove"]
+    assert client.get(page_url).status_code == 404  # removed: nothing more to do
+
+
+def test_members_see_no_moderation_link(app, client):
+    made = open_consultation(app, report=None)
+    sign_in(client, make_member(app, "Plain Reader"))
+    body = text_of(client.get(f"/consultations/{made.public_id}"))
+    assert "/staff/moderation" not in body
+    assert "Hide or remove" not in body

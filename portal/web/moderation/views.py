@@ -3,7 +3,7 @@ sees), restoring, removing for good, and looking up a reported comment's author 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from consultations.errors import NotAllowed
@@ -48,6 +48,54 @@ def _moderation_page(  # type: ignore[no-untyped-def]
     ), status
 
 
+def _comment_page(  # type: ignore[no-untyped-def]
+    comment: Comment,
+    *,
+    failed: str | None = None,
+    hide_form: HideForm | None = None,
+    confirm_form: ModerationConfirmForm | None = None,
+    status: int = 200,
+):
+    """One comment, reported or not, with what staff can do to it (issue 11, item 3)."""
+    return render_template(
+        "staff/moderation/comment.html",
+        comment=comment,
+        reports=comments.open_reports(db.session, comment),
+        consultations=consultations.by_ids(db.session, {comment.consultation_id}),
+        single=True,
+        failed_id=comment.id if failed else None,
+        failed_action=failed,
+        hide_form=hide_form or HideForm(formdata=None),
+        confirm_form=confirm_form or ModerationConfirmForm(formdata=None),
+        needs_confirmation=needs_confirmation(),
+    ), status
+
+
+def _from_comment_page() -> bool:
+    return request.form.get("from") == "comment"
+
+
+def _refused(comment: Comment, action: str, **forms):  # type: ignore[no-untyped-def]
+    """A refused form comes back on the page it was sent from, with what was typed."""
+    if _from_comment_page():
+        return _comment_page(comment, failed=action, status=400, **forms)
+    return _moderation_page(failed=(comment.id, action), status=400, **forms)
+
+
+def _done(comment: Comment, message: str) -> Response:
+    """Back to the queue, or from the one-comment page to the comment in its consultation."""
+    flash(message, "success")
+    if _from_comment_page():
+        (found,) = consultations.by_ids(db.session, {comment.consultation_id}).values()
+        target = url_for(
+            "staff_consultations.preview",
+            public_id=found.public_id,
+            _anchor=f"comment-{comment.id}",
+        )
+        return redirect(target, code=303)
+    return redirect(url_for(".queue_page"), code=303)
+
+
 def _comment(comment_id: int, *, also: tuple[CommentStatus, ...] = ()) -> Comment:
     """A comment staff can act on: pending, visible or hidden (or a state named in `also`).
 
@@ -60,21 +108,22 @@ def _comment(comment_id: int, *, also: tuple[CommentStatus, ...] = ()) -> Commen
     return comment
 
 
-def _back_to_queue(message: str) -> Response:
-    flash(message, "success")
-    return redirect(url_for(".queue_page"), code=303)
-
-
 @bp.get("")
 def queue_page():  # type: ignore[no-untyped-def]
     return _moderation_page()
 
 
+@bp.get("/<int:comment_id>")
+def comment_page(comment_id: int):  # type: ignore[no-untyped-def]
+    return _comment_page(_comment(comment_id, also=(CommentStatus.DELETED,)))
+
+
 @bp.post("/<int:comment_id>/approve")
 def approve(comment_id: int) -> Response:
-    comments.approve(db.session, _comment(comment_id), actor=acting_staff(), now=clock.now())
+    comment = _comment(comment_id)
+    comments.approve(db.session, comment, actor=acting_staff(), now=clock.now())
     db.session.commit()
-    return _back_to_queue(_("The comment is approved: members can see it."))
+    return _done(comment, _("The comment is approved: members can see it."))
 
 
 @bp.post("/<int:comment_id>/hide")
@@ -82,19 +131,20 @@ def hide(comment_id: int):  # type: ignore[no-untyped-def]
     comment = _comment(comment_id)
     form = HideForm()
     if not form.validate_on_submit():
-        return _moderation_page(failed=(comment.id, "hide"), hide_form=form, status=400)
+        return _refused(comment, "hide", hide_form=form)
     comments.hide(
         db.session, comment, actor=acting_staff(), reason=form.reason.data, now=clock.now()
     )
     db.session.commit()
-    return _back_to_queue(_("The comment is hidden. Its author sees the reason."))
+    return _done(comment, _("The comment is hidden. Its author sees the reason."))
 
 
 @bp.post("/<int:comment_id>/restore")
 def restore(comment_id: int) -> Response:
-    comments.restore(db.session, _comment(comment_id), actor=acting_staff(), now=clock.now())
+    comment = _comment(comment_id)
+    comments.restore(db.session, comment, actor=acting_staff(), now=clock.now())
     db.session.commit()
-    return _back_to_queue(_("The comment is visible again, and its reports are closed."))
+    return _done(comment, _("The comment is visible again, and its reports are closed."))
 
 
 @bp.post("/<int:comment_id>/remove")
@@ -102,10 +152,10 @@ def remove(comment_id: int):  # type: ignore[no-untyped-def]
     comment = _comment(comment_id, also=(CommentStatus.DELETED,))
     form = ModerationConfirmForm()
     if not (form.validate_on_submit() and confirmed(form)):
-        return _moderation_page(failed=(comment.id, "remove"), confirm_form=form, status=400)
+        return _refused(comment, "remove", confirm_form=form)
     comments.remove(db.session, comment, actor=acting_staff(), now=clock.now())
     db.session.commit()
-    return _back_to_queue(_("The comment is removed for good: its text is erased."))
+    return _done(comment, _("The comment is removed for good: its text is erased."))
 
 
 @bp.post("/<int:comment_id>/author")
@@ -113,7 +163,7 @@ def reveal_author(comment_id: int):  # type: ignore[no-untyped-def]
     comment = or_404(db.session.get, Comment, comment_id)
     form = ModerationConfirmForm()
     if not (form.validate_on_submit() and confirmed(form)):
-        return _moderation_page(failed=(comment.id, "reveal_author"), confirm_form=form, status=400)
+        return _refused(comment, "reveal_author", confirm_form=form)
     try:
         author = comments.reveal_author(db.session, comment, actor=acting_staff(), now=clock.now())
     except NotAllowed as refused:
