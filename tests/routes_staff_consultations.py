@@ -64,6 +64,7 @@ STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
         {"text_en": "## Purpose\n\nThe mobile group identifies children at risk."},
     ),
     Route("staff_consultations.preview", "GET", f"{_C}/preview", STAFF),
+    Route("staff_consultations.draft_preview", "GET", f"{_C}/draft/preview", STAFF),
     Route("staff_consultations.close", "POST", f"{_C}/close", STAFF_DONE),
     Route(
         "staff_consultations.extend",

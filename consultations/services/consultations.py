@@ -197,6 +197,42 @@ def _draft_sections(version: DocumentVersion | None, locale: str) -> list[drafts
     ]
 
 
+@dataclass(frozen=True)
+class PlannedSection:
+    """A section as publishing would make it: its key, and its text in each language."""
+
+    key: str
+    texts: dict[str, drafts.DraftSection]
+
+
+def plan_sections(
+    main_locale: str, texts: dict[str, str], last: DocumentVersion | None
+) -> list[PlannedSection]:
+    """The sections the draft `texts` make, as `publish` writes them and a preview shows them.
+
+    The main language decides the keys, carried over from the `last` published version; the
+    other languages' sections are matched to them by key (explicit `{#key}`), heading or
+    position, so a member reading Kazakh and one reading Russian comment on the same section.
+    """
+    main = texts.get(main_locale)
+    if not main:
+        return []
+    main_sections = drafts.assign_keys(main, _draft_sections(last, main_locale))
+    planned = [PlannedSection(s.key, {main_locale: s}) for s in main_sections]
+    for locale, source in texts.items():
+        if locale == main_locale or not source:
+            continue
+        translated = drafts.assign_keys(source, main_sections)
+        by_key = {s.key: s for s in translated}
+        for position, item in enumerate(planned):
+            match = by_key.get(item.key)
+            if match is None and position < len(translated):
+                match = translated[position]  # same place, different heading: a translation
+            if match is not None:
+                item.texts[locale] = match
+    return planned
+
+
 def publish(
     session: Session,
     consultation: Consultation,
@@ -206,52 +242,21 @@ def publish(
     actor: Member,
     now: datetime,
 ) -> DocumentVersion:
-    """Split the working copy into sections whose keys carry over from the last version.
-
-    The main language decides the keys; the other languages' sections are matched to them by
-    key (explicit `{#key}`), heading or position, so a member reading Kazakh and one reading
-    Russian comment on the same section.
-    """
+    """Split the working copy into sections whose keys carry over from the last version
+    (`plan_sections`)."""
     texts = draft_texts(session, version)
-    main = texts.get(consultation.main_locale)
-    if not main:
+    if not texts.get(consultation.main_locale):
         raise NotAllowed("no_main_text")
     previous = published_versions(session, consultation)
-    last = previous[-1] if previous else None
-    main_sections = drafts.assign_keys(main, _draft_sections(last, consultation.main_locale))
-    for position, section in enumerate(main_sections):
-        row = Section(version_id=version.id, key=section.key, position=position)
+    planned = plan_sections(consultation.main_locale, texts, previous[-1] if previous else None)
+    for position, item in enumerate(planned):
+        row = Section(version_id=version.id, key=item.key, position=position)
         session.add(row)
         session.flush()
-        session.add(
-            SectionText(
-                section_id=row.id,
-                locale=consultation.main_locale,
-                title=section.title,
-                body=section.body,
+        for locale, text in item.texts.items():
+            session.add(
+                SectionText(section_id=row.id, locale=locale, title=text.title, body=text.body)
             )
-        )
-    rows = {
-        s.key: s for s in session.scalars(select(Section).where(Section.version_id == version.id))
-    }
-    for locale, source in texts.items():
-        if locale == consultation.main_locale:
-            continue
-        translated = drafts.assign_keys(source, main_sections)
-        by_key = {s.key: s for s in translated}
-        for position, main_section in enumerate(main_sections):
-            match = by_key.get(main_section.key)
-            if match is None and position < len(translated):
-                match = translated[position]  # same place, different heading: a translation
-            if match is not None:
-                session.add(
-                    SectionText(
-                        section_id=rows[main_section.key].id,
-                        locale=locale,
-                        title=match.title,
-                        body=match.body,
-                    )
-                )
     version.changelog = changelog.strip()
     version.published_at = now
     consultation.published = True

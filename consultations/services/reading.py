@@ -24,6 +24,7 @@ from consultations.models import (
     Section,
     Status,
 )
+from consultations.services import consultations
 
 NEWEST_PER_SECTION = 5
 
@@ -198,20 +199,24 @@ def changes_between(page_data: Page, first: int, second: int, locale: str) -> li
     if first not in by_number or second not in by_number:
         raise NotFound("version")
     main = page_data.consultation.main_locale
+    return _changes(
+        _sections_of(by_number[first], locale, main), _sections_of(by_number[second], locale, main)
+    )
 
-    def sections_of(version: DocumentVersion) -> list[drafts.DraftSection]:
-        found = []
-        for section in version.sections:
-            text = section.text_in(locale, main)
-            found.append(
-                drafts.DraftSection(
-                    section.key, text.title if text else "", text.body if text else ""
-                )
-            )
-        return found
 
+def _sections_of(version: DocumentVersion, locale: str, main: str) -> list[drafts.DraftSection]:
+    found = []
+    for section in version.sections:
+        text = section.text_in(locale, main)
+        found.append(
+            drafts.DraftSection(section.key, text.title if text else "", text.body if text else "")
+        )
+    return found
+
+
+def _changes(old: list[drafts.DraftSection], new: list[drafts.DraftSection]) -> list[Change]:
     result = []
-    for change in drafts.changes(sections_of(by_number[first]), sections_of(by_number[second])):
+    for change in drafts.changes(old, new):
         old_title = change.old.title if change.old else ""
         new_title = change.new.title if change.new else ""
         result.append(
@@ -226,3 +231,56 @@ def changes_between(page_data: Page, first: int, second: int, locale: str) -> li
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class DraftPreview:
+    """The working draft as members will read it once published, and what it changes."""
+
+    page: Page
+    number: int  # the version it will be
+    changes: list[Change]  # against the last published version; empty before the first
+
+
+def draft_preview(
+    session: Session, consultation: Consultation, *, locale: str, now: datetime
+) -> DraftPreview:
+    """Staff's preview of the working draft in `locale` (the main language where a section
+    has no text in it), with no comments: they belong to published sections. Reads only: a
+    GET must not make the working copy (`consultations.draft_as_it_stands`)."""
+    number, texts = consultations.draft_as_it_stands(session, consultation)
+    versions = consultations.published_versions(session, consultation)
+    last = versions[-1] if versions else None
+    main = consultation.main_locale
+    sections = []
+    for item in consultations.plan_sections(main, texts, last):
+        shown = locale if locale in item.texts else main
+        text = item.texts[shown]
+        sections.append(
+            ReadSection(
+                key=item.key,
+                title=text.title,
+                body=text.body,
+                locale=shown,
+                fallback=shown != locale,
+            )
+        )
+    page = Page(
+        consultation=consultation,
+        status=consultation.status(now),
+        version=None,
+        versions=versions,
+        sections=sections,
+        general=[],
+        removed={},
+        removed_titles={},
+        comment_count=0,
+        version_is_new=False,
+    )
+    changes = []
+    if last is not None:
+        changes = _changes(
+            _sections_of(last, locale, main),
+            [drafts.DraftSection(s.key, s.title, s.body) for s in sections],
+        )
+    return DraftPreview(page=page, number=number, changes=changes)

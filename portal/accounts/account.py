@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -267,10 +268,13 @@ def delete() -> Response | tuple[str, int]:
             now=clock.now(),
         )
         db.session.commit()  # secure_delete's zeroes reach the file at the checkpoint after
-        # Clear-Site-Data takes the cookies, so the notice travels in the address: it names
-        # no one, only which of the two choices was made.
-        farewell = "kept" if keep else "erased"
-        response = redirect(url_for("public.home", farewell=farewell), code=303)
+        # Clear-Site-Data takes the cookies, the language's too: the notice and the language
+        # travel in the address (through the language switch, which sets its cookie again).
+        # They name no one, only which of the two choices was made.
+        farewell = url_for("public.home", farewell="kept" if keep else "erased")
+        response = redirect(
+            url_for("public.switch_language", code=str(get_locale()), next=farewell), code=303
+        )
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
     status = 400 if form.is_submitted() else 200

@@ -350,7 +350,9 @@ def member_journey(
         page.check("#understood")
         page.fill("#current_passphrase", PASSPHRASE)
         submit(page)
-        assert page.url == server.at("/"), error_text(page)
+        # Home, saying the account is gone and what remains (issue 11, item 4).
+        assert page.url == server.at("/?farewell=erased"), error_text(page)
+        assert "Your account is deleted" in page.locator("main").inner_text()
         assert_signed_out(page)
         check()
 

@@ -17,9 +17,16 @@ from playwright.sync_api import Page
 
 from portal import create_app
 from tests.browser.conftest import PHONE, LiveServer, assert_no_axe_violations, assert_quiet
-from tests.browser.test_consultations import V1_RU, create_consultation, make_staff, publish
+from tests.browser.test_consultations import (
+    V1_RU,
+    comment_on,
+    create_consultation,
+    join,
+    make_staff,
+    publish,
+)
 from tests.browser.test_decisions import PROPOSAL, create_decision, open_decisions
-from tests.browser.test_membership import goto, submit
+from tests.browser.test_membership import goto, invite_codes, submit
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +63,12 @@ def test_every_staff_page_fits_a_phone_in_kazakh_and_russian(
     publish(staff, server, public_id, {"ru": V1_RU}, "Первая редакция")
     open_decisions(staff, public_id)
     decision_id = create_decision(staff, server, public_id, PROPOSAL, axe=False)
-    values = {"public_id": public_id, "decision_id": decision_id}
+    member = new_page()
+    (code,) = invite_codes(server, 1)
+    join(member, server, code, "Phone Member")
+    goto(member, server, f"/consultations/{public_id}")
+    comment_id = comment_on(member, "referral", "Комментарий для модерации.")
+    values = {"public_id": public_id, "decision_id": decision_id, "comment_id": str(comment_id)}
     rules = _staff_get_rules(server)
     paths = {
         rule: re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule) for rule in rules

@@ -679,8 +679,9 @@ def test_deletion_erases_the_account_for_good(app, client, database_url):
     assert response.status_code == 303
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     # Issue 11, item 4: the home page says the account is deleted and what remains.
-    assert response.location == "/?farewell=erased"
-    home = app.test_client().get(response.location).get_data(as_text=True)
+    # Through the language switch: the cookies went with the account, the language too.
+    assert response.location == "/lang/en?next=/?farewell%3Derased"
+    home = app.test_client().get(response.location, follow_redirects=True).get_data(as_text=True)
     assert "Your account is deleted" in home
     assert "Your comments are erased." in home
     assert "Your votes stay counted in the results" in home

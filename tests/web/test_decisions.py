@@ -206,7 +206,7 @@ def test_results_are_hidden_until_close_for_every_role(app, clock, live):
             assert ("3 ballots" in body) == count, (role, url)
             assert "Social workers</span></th>" not in body or (results and full_page), role
     staff_list = clients["staff"].get(f"/staff/consultations/{made.consultation}/decisions")
-    assert '<td class="number">3' in staff_list.get_data(as_text=True)
+    assert '<td class="number" data-label="Ballots">3' in staff_list.get_data(as_text=True)
     close(app, made, clock)
     for role, client in clients.items():
         body = client.get(made.url).get_data(as_text=True)

@@ -663,3 +663,45 @@ def test_members_see_no_moderation_link(app, client):
     body = text_of(client.get(f"/consultations/{made.public_id}"))
     assert "/staff/moderation" not in body
     assert "Hide or remove" not in body
+
+
+def test_staff_preview_the_working_draft_in_each_language_before_publishing(
+    app, client, clock, staff
+):
+    """Issue 11, item 2: the Preview tab showed only published versions, so a draft was first
+    seen rendered when members saw it. Now the working draft is shown as members will see it,
+    in each language (a section missing in one is shown in the main language, with the note),
+    before version 1 and before each next version, with what it changes; nothing is written."""
+    public_id = create_consultation(client, clock)  # main language: ru
+    url = f"/staff/consultations/{public_id}/draft/preview"
+    client.post(
+        f"/staff/consultations/{public_id}/draft",
+        data={"text_ru": RU_DRAFT, "text_kk": KK_DRAFT, "save": "Save"},
+    )
+    before = database_digest(app)
+    ru = text_of(client.get(f"{url}?lang=ru"))
+    assert "Preview of the draft, version 1." in ru
+    assert "<h2" in ru
+    assert "Направить ребёнка в службу защиты в течение 24 часов." in ru
+    assert "<script>alert(1)</script>" not in ru  # rendered and cleaned as members get it
+    kk = text_of(client.get(f"{url}?lang=kk"))
+    assert "Баланы 24 сағат ішінде қорғау қызметіне жолдау." in kk
+    en = text_of(client.get(f"{url}?lang=en"))  # no English text: the main language, noted
+    assert "Направить ребёнка в службу защиты" in en
+    assert "This section is not available in your language yet. It is shown in" in en
+    assert database_digest(app) == before  # a preview writes nothing
+    assert query(app, select(DocumentVersion.published_at)) == [None]
+
+    publish(client, public_id, {"ru": RU_DRAFT, "kk": KK_DRAFT})
+    changed = RU_DRAFT.replace("в течение 24 часов", "в течение 12 часов")
+    client.post(
+        f"/staff/consultations/{public_id}/draft",
+        data={"text_ru": changed, "text_kk": KK_DRAFT, "save": "Save"},
+    )
+    second = text_of(client.get(f"{url}?lang=ru"))
+    assert "Preview of the draft, version 2." in second
+    assert "What this draft changes in version 1" in second
+    assert "<del>24 </del>" in second
+    assert "<ins>12 </ins>" in second
+    members = text_of(client.get(f"/consultations/{public_id}"))
+    assert "в течение 24 часов" in members  # members still read version 1

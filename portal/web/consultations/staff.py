@@ -214,6 +214,35 @@ def preview(public_id: str):  # type: ignore[no-untyped-def]
     )
 
 
+@bp.get("/<public_id>/draft/preview")
+def draft_preview(public_id: str):  # type: ignore[no-untyped-def]
+    """The working draft exactly as members will read it once published, in each language,
+    with what it changes against the published version (issue 11, item 2)."""
+    consultation = _consultation(public_id)
+    locale = request.args.get("lang", "")
+    if locale not in LOCALES:
+        locale = str(get_locale())
+    now = clock.now()
+    preview = reading.draft_preview(db.session, consultation, locale=locale, now=now)
+    return render_template(
+        "staff/consultations/draft_preview.html",
+        page=preview.page,
+        consultation=consultation,
+        draft_number=preview.number,
+        changes=preview.changes,
+        decisions=decision_views(consultation),
+        preview_locale=locale,
+        failed=None,
+        expanded="",
+        newest=reading.NEWEST_PER_SECTION,
+        can_comment=False,
+        viewer=acting_staff(),
+        permissions=permissions,
+        now=now,
+        new_form=None,
+    )
+
+
 # --------------------------------------------------------------------------- dates
 
 
