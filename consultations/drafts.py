@@ -150,26 +150,3 @@ def changes(old: Sequence[DraftSection], new: Sequence[DraftSection]) -> list[Se
         SectionChange(s.key, Change.REMOVED, s, None) for s in old if s.key not in after_keys
     )
     return found
-
-
-@dataclass(frozen=True)
-class Segment:
-    kind: Change  # SAME, ADDED or REMOVED
-    text: str
-
-
-def word_diff(old: str, new: str) -> list[Segment]:
-    """A word-level diff, whitespace kept with the words, for a readable change view."""
-    old_words = re.findall(r"\S+\s*", old)
-    new_words = re.findall(r"\S+\s*", new)
-    matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
-    segments: list[Segment] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            segments.append(Segment(Change.SAME, "".join(new_words[b1:b2])))
-            continue
-        if op in ("delete", "replace"):
-            segments.append(Segment(Change.REMOVED, "".join(old_words[a1:a2])))
-        if op in ("insert", "replace"):
-            segments.append(Segment(Change.ADDED, "".join(new_words[b1:b2])))
-    return segments

@@ -106,6 +106,7 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["here"] = _here
     # The one way a template shows staff Markdown: rendered and cleaned in portal.security.
     app.jinja_env.globals["markdown"] = sanitize.render_markdown
+    app.jinja_env.globals["rendered_diff"] = sanitize.render_diff
     # Pages that show a member's ballot are the same length whatever the choice.
     app.jinja_env.globals["same_length"] = padding.same_length
     app.jinja_env.globals["mark"] = padding.mark

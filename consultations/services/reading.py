@@ -189,8 +189,8 @@ class Change:
     key: str
     kind: str
     title: str
-    title_diff: list[drafts.Segment]
-    body_diff: list[drafts.Segment]
+    old_body: str  # Markdown; the page renders the two and marks the words that changed
+    new_body: str
 
 
 def changes_between(page_data: Page, first: int, second: int, locale: str) -> list[Change]:
@@ -224,10 +224,8 @@ def _changes(old: list[drafts.DraftSection], new: list[drafts.DraftSection]) -> 
                 key=change.key,
                 kind=change.kind,
                 title=new_title or old_title,
-                title_diff=drafts.word_diff(old_title, new_title),
-                body_diff=drafts.word_diff(
-                    change.old.body if change.old else "", change.new.body if change.new else ""
-                ),
+                old_body=change.old.body if change.old else "",
+                new_body=change.new.body if change.new else "",
             )
         )
     return result

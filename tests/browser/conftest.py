@@ -65,13 +65,15 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test under tests/browser is a browser test (`-m "not browser"` leaves them out).
 
-    Under pytest-xdist (`make test` runs two workers with `--dist loadgroup`) they are one
-    group, so one worker starts the live server and Chromium once for all of them."""
+    Under pytest-xdist (`make test` runs two workers with `--dist loadgroup`) each module is
+    a group: its tests run on one worker, in order, and both workers take modules, each
+    starting the live server and Chromium once for the modules it runs."""
     here = Path(__file__).resolve().parent
     for item in items:
-        if here in Path(item.path).resolve().parents:
+        path = Path(item.path).resolve()
+        if here in path.parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(f"browser-{path.stem}"))
 
 
 # --------------------------------------------------------------------------- the live server

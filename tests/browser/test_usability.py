@@ -20,6 +20,8 @@ from tests.browser.test_consultations import (
     TITLES_RU,
     V1_KK,
     V1_RU,
+    V2_KK,
+    V2_RU,
     check,
     comment_on,
     create_consultation,
@@ -133,7 +135,9 @@ def test_staff_preview_the_draft_as_members_will_see_it(
     new_page: Callable[..., Page], live_server: LiveServer, lang: str, javascript: bool
 ):
     """Item 2: before version 1 is published, the "Preview the draft" tab shows the working
-    draft rendered as members will read it, in the chosen language."""
+    draft rendered as members will read it, in the chosen language. Item 5: once a version is
+    published, the next draft's preview shows what it changes, rendered (headings, not `##`)
+    with the changed words marked."""
     server = live_server
     tag = f"{lang}{int(javascript)}"
     staff = make_staff(new_page, server, f"Preview Staff {tag}", javascript=javascript)
@@ -147,4 +151,15 @@ def test_staff_preview_the_draft_as_members_will_see_it(
     expected = {"kk": TITLES_KK, "ru": TITLES_RU}[lang]["referral"]
     expect(staff.locator("#section-referral h2")).to_have_text(expected)
     assert staff.locator("#section-referral .draft-text").get_attribute("lang") == lang
+    check(staff, axe=javascript)
+
+    publish(staff, server, public_id, {"ru": V1_RU, "kk": V1_KK}, "Первая редакция")
+    save_draft(staff, server, public_id, {"ru": V2_RU, "kk": V2_KK})
+    _in(staff, server, lang, f"/staff/consultations/{public_id}/draft/preview")
+    changes = staff.locator("#draft-changes ~ section.change, section.change")
+    assert changes.count() >= 3  # referral changed, followup removed, privacy added
+    changed = staff.locator("section.change--changed .diff")
+    expect(changed.locator("ins").first).to_contain_text("12")
+    expect(changed.locator("del").first).to_contain_text("24")
+    assert "##" not in staff.locator("main").inner_text()
     check(staff, axe=javascript)

@@ -1,6 +1,6 @@
 """Sections with stable keys, and the changes between versions (issue 4)."""
 
-from consultations.drafts import PREAMBLE_KEY, assign_keys, changes, slug, split, word_diff
+from consultations.drafts import PREAMBLE_KEY, assign_keys, changes, slug, split
 
 V1 = """Procedure for identifying and referring children.
 
@@ -91,14 +91,3 @@ def test_slugs_in_cyrillic_and_unique():
 def test_explicit_key_wins_and_duplicates_are_made_unique():
     sections = assign_keys("## A {#same}\nx\n## B {#same}\ny")
     assert [s.key for s in sections] == ["same", "same-2"]
-
-
-def test_word_diff():
-    segments = word_diff("Refer the child within 24 hours.", "Refer the child within 12 hours.")
-    assert [(s.kind, s.text) for s in segments] == [
-        ("same", "Refer the child within "),
-        ("removed", "24 "),
-        ("added", "12 "),
-        ("same", "hours."),
-    ]
-    assert "".join(s.text for s in word_diff("a b", "a b") if s.kind == "same") == "a b"

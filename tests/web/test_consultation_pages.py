@@ -311,7 +311,10 @@ def test_new_version_diff_page(app, reader):
         db.session.commit()
     body = reader.get(f"/consultations/{made.public_id}/changes?from=1&to=2").get_data(as_text=True)
     assert body.count('class="change change--') == 3
-    assert "<del>24 </del><ins>12 </ins>" in body
+    # Rendered, words marked (issue 11, item 5): no Markdown shows through.
+    assert "<del>24</del> <ins>12 </ins>" in body
+    assert "##" not in body
+    assert "{#referral}" not in body
     assert "change--removed" in body
     assert "change--added" in body
     page = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)

@@ -701,7 +701,7 @@ def test_staff_preview_the_working_draft_in_each_language_before_publishing(
     second = text_of(client.get(f"{url}?lang=ru"))
     assert "Preview of the draft, version 2." in second
     assert "What this draft changes in version 1" in second
-    assert "<del>24 </del>" in second
+    assert "<del>24</del>" in second
     assert "<ins>12 </ins>" in second
     members = text_of(client.get(f"/consultations/{public_id}"))
     assert "в течение 24 часов" in members  # members still read version 1
