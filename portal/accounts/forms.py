@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from consultations import pseudonyms
+from consultations.models import Role
 from portal.i18n import LANGUAGE_NAMES
 from portal.security.passwords import MAX_PASSPHRASE_CHARS, MIN_PASSPHRASE_CHARS
 
@@ -201,7 +202,10 @@ class AccountActionForm(ConfirmForm):
 class InviteForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice("member", _l("Member")), SelectChoice("staff", _l("Staff"))],
+        choices=[
+            SelectChoice(Role.MEMBER.value, _l("Member")),
+            SelectChoice(Role.STAFF.value, _l("Staff")),
+        ],
     )
     count = SelectField(
         _l("How many"),
@@ -224,8 +228,8 @@ class RoleForm(ConfirmForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            SelectChoice("member", _l("Member")),
-            SelectChoice("staff", _l("Staff")),
-            SelectChoice("admin", _l("Admin")),
+            SelectChoice(Role.MEMBER.value, _l("Member")),
+            SelectChoice(Role.STAFF.value, _l("Staff")),
+            SelectChoice(Role.ADMIN.value, _l("Admin")),
         ],
     )
