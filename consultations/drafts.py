@@ -118,9 +118,8 @@ def assign_keys(source: str, previous: Sequence[DraftSection] = ()) -> list[Draf
 
 
 class Change(StrEnum):
-    """What happened to a section between two versions, or to a run of words in it."""
+    """What happened to a section between two versions."""
 
-    SAME = "same"
     ADDED = "added"
     REMOVED = "removed"
     CHANGED = "changed"

@@ -40,12 +40,23 @@ def _moderation_page(  # type: ignore[no-untyped-def]
             db.session,
             {c.consultation_id for c, _reports in queue} | {c.consultation_id for c in hidden},
         ),
-        failed_id=failed[0] if failed else None,
-        failed_action=failed[1] if failed else None,
-        hide_form=hide_form or HideForm(formdata=None),
-        confirm_form=confirm_form or ModerationConfirmForm(formdata=None),
-        needs_confirmation=needs_confirmation(),
+        **_forms(failed, hide_form, confirm_form),
     ), status
+
+
+def _forms(
+    failed: tuple[int, str] | None,
+    hide_form: HideForm | None,
+    confirm_form: ModerationConfirmForm | None,
+) -> dict[str, object]:
+    """What both pages need to show a comment's forms, and the one that was refused."""
+    return {
+        "failed_id": failed[0] if failed else None,
+        "failed_action": failed[1] if failed else None,
+        "hide_form": hide_form or HideForm(formdata=None),
+        "confirm_form": confirm_form or ModerationConfirmForm(formdata=None),
+        "needs_confirmation": needs_confirmation(),
+    }
 
 
 def _comment_page(  # type: ignore[no-untyped-def]
@@ -63,11 +74,7 @@ def _comment_page(  # type: ignore[no-untyped-def]
         reports=comments.open_reports(db.session, comment),
         consultations=consultations.by_ids(db.session, {comment.consultation_id}),
         single=True,
-        failed_id=comment.id if failed else None,
-        failed_action=failed,
-        hide_form=hide_form or HideForm(formdata=None),
-        confirm_form=confirm_form or ModerationConfirmForm(formdata=None),
-        needs_confirmation=needs_confirmation(),
+        **_forms((comment.id, failed) if failed else None, hide_form, confirm_form),
     ), status
 
 
