@@ -6,11 +6,13 @@ revisions can drop or alter them by name on both SQLite (batch mode) and Postgre
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import DateTime, Dialect, MetaData, String
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import CheckConstraint, DateTime, Dialect, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from consultations.languages import in_locales
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -74,3 +76,21 @@ class EnumText(TypeDecorator[E]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum(value)
+
+
+class TranslationRow:
+    """A row's texts in one language other than its main one (`languages.shown`): the table
+    holds one row per parent and language. A subclass names its parent's key in `parent_key`
+    and declares it, and the text columns, which share the parent's names."""
+
+    parent_key: ClassVar[str]
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locale: Mapped[str] = mapped_column(String(2))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805 — a class-level attribute
+        return (
+            UniqueConstraint(cls.parent_key, "locale"),
+            CheckConstraint(in_locales("locale"), name="locale"),
+        )

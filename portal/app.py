@@ -38,7 +38,13 @@ from portal.extensions import (
     traces_to_clear,
     watch_removals,
 )
-from portal.i18n import LANGUAGE_NAMES, LOCALES, select_locale
+from portal.i18n import (
+    LANGUAGE_NAMES,
+    LOCALES,
+    each_in_reader_language,
+    in_reader_language,
+    select_locale,
+)
 from portal.security import fingerprint, headers, padding, passwords, privacy, sanitize
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
@@ -113,6 +119,11 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["padding_for"] = padding.padding_for
     app.jinja_env.globals["stance_names"] = STANCE_NAMES
     app.jinja_env.globals["max_comment_chars"] = MAX_COMMENT_CHARS
+    # A title, question or option in the reader's language, or the main one (with its `lang`).
+    app.jinja_env.globals["shown"] = in_reader_language
+    app.jinja_env.globals["shown_each"] = each_in_reader_language
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.globals["locales"] = LOCALES
     # The domain's enums, so templates compare members, never raw strings.
     app.jinja_env.globals.update(
         Change=Change,
@@ -132,8 +143,6 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     @app.context_processor
     def _page_context() -> dict[str, Any]:
         return {
-            "locales": LOCALES,
-            "language_names": LANGUAGE_NAMES,
             "current_locale": select_locale(),
             "quick_exit_url": settings.quick_exit_url,
             # Quick exit can only end a session that exists; anonymous visitors get a link, so

@@ -12,10 +12,62 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from consultations.models import Consultation, Decision, DecisionKind, Member, ReportReason, Stance
+from consultations.models import (
+    Consultation,
+    Decision,
+    DecisionKind,
+    Member,
+    PlaceType,
+    ReportReason,
+    Stance,
+)
 from consultations.services import comments, consultations, decisions
 
-TITLE = "Identifying and referring children at risk: mobile groups (demonstration draft)"
+# Russian is the main language; what the seed writes in each language, under the field's name.
+TEXTS = {
+    "ru": {
+        "title": "Выявление и направление детей группы риска: мобильные группы "
+        "(демонстрационный проект)",
+        "summary": "Вымышленный проект, чтобы показать, как работает Kenes. Прочитайте его по "
+        "разделам и скажите, что вы думаете.",
+        "content_note": "В этом проекте говорится о детях, которых эксплуатировали или которым "
+        "грозит опасность. Это предупреждение можно пропустить, а страницу — покинуть в любой "
+        "момент кнопкой «Быстрый выход».",
+    },
+    "kk": {
+        "title": "Қауіп төнген балаларды анықтау және жолдау: жылжымалы топтар "
+        "(демонстрациялық жоба)",
+        "summary": "Kenes қалай жұмыс істейтінін көрсетуге арналған ойдан шығарылған жоба. Оны "
+        "бөлім-бөлімімен оқып, пікіріңізді айтыңыз.",
+        "content_note": "Бұл жобада қанауға ұшыраған немесе қауіп төнген балалар туралы "
+        "айтылады. Бұл ескертуді өткізіп жіберуге болады, ал беттен кез келген уақытта "
+        "«Жылдам шығу» батырмасымен шығуға болады.",
+    },
+    "en": {
+        "title": "Identifying and referring children at risk: mobile groups (demonstration draft)",
+        "summary": "A fictional draft to show how Kenes works. Read it section by section and "
+        "say what you think.",
+        "content_note": "This draft talks about children who were exploited or are at risk. "
+        "You can skip this note, and you can leave the page at any time with Quick exit.",
+    },
+}
+MAIN = "ru"
+TITLE = TEXTS[MAIN]["title"]
+CHANGELOGS = (
+    {"ru": "Первая редакция.", "kk": "Алғашқы нұсқа.", "en": "First draft."},
+    {
+        "ru": "Направление — в течение 12 часов; по комментариям группы добавлен раздел о "
+        "сопровождении после направления.",
+        "kk": "Жолдау — 12 сағат ішінде; топтың пікірлерінен кейін жолдамадан кейінгі бақылау "
+        "туралы бөлім қосылды.",
+        "en": "Referral within 12 hours; a follow-up section added after the group's comments.",
+    },
+)
+
+
+def _others(texts: dict[str, object]) -> dict:  # type: ignore[type-arg]
+    return {locale: text for locale, text in texts.items() if locale != MAIN}
+
 
 V1 = {
     "en": """**Demonstration only: a fictional draft, not an official procedure.**
@@ -112,16 +164,12 @@ def seed(session: Session, *, staff: Member, voices: list[Member], now: datetime
     consultation = consultations.create(
         session,
         consultations.Details(
-            title=TITLE,
-            summary="A fictional draft to show how Kenes works. Read it section by section and "
-            "say what you think.",
-            main_locale="ru",
-            content_note="This draft talks about children who were exploited or are at risk. "
-            "You can skip this note, and you can leave the page at any time with "
-            "Quick exit.",
+            **TEXTS[MAIN],
+            main_locale=MAIN,
             opens_at=now - timedelta(days=10),
             closes_at=now + timedelta(days=20),
             premoderation=False,
+            translations=_others(TEXTS),
         ),
         actor=staff,
         now=now - timedelta(days=10),
@@ -132,7 +180,8 @@ def seed(session: Session, *, staff: Member, voices: list[Member], now: datetime
         session,
         consultation,
         first,
-        changelog="First draft.",
+        changelog=CHANGELOGS[0][MAIN],
+        changelog_translations=_others(CHANGELOGS[0]),
         actor=staff,
         now=now - timedelta(days=10),
     )
@@ -206,7 +255,7 @@ def seed(session: Session, *, staff: Member, voices: list[Member], now: datetime
         session,
         consultation,
         held_on=(now - timedelta(days=6)).date(),
-        place_type="Community centre (demonstration)",
+        place_type=PlaceType.COMMUNITY_CENTRE,
         participants=6,
         feedback={
             "members": "Participants asked for a woman to be in the group.",
@@ -221,7 +270,8 @@ def seed(session: Session, *, staff: Member, voices: list[Member], now: datetime
         session,
         consultation,
         second,
-        changelog="Referral within 12 hours; a follow-up section added after the group's comments.",
+        changelog=CHANGELOGS[1][MAIN],
+        changelog_translations=_others(CHANGELOGS[1]),
         actor=staff,
         now=now - timedelta(days=2),
     )
@@ -229,31 +279,64 @@ def seed(session: Session, *, staff: Member, voices: list[Member], now: datetime
     return consultation.public_id
 
 
-# What the group votes on (in the consultation's main language, Russian), and the demonstration
-# ballots of the two demo members: (decision's position here, member's index, choices).
+# What the group votes on, in each language (question; options, if not a proposal), with the
+# days it opens and closes from now; and the demonstration ballots of the two demo members:
+# (decision's position here, member's index, choices).
 DECISIONS = (
     (
-        "Согласны ли вы, что направлять ребёнка нужно в течение 12 часов, а не 24?",
+        {
+            "ru": ("Согласны ли вы, что направлять ребёнка нужно в течение 12 часов, а не 24?", []),
+            "kk": ("Баланы 24 сағат емес, 12 сағат ішінде жолдау керек дегенге келісесіз бе?", []),
+            "en": ("Do you agree that a child should be referred within 12 hours, not 24?", []),
+        },
         DecisionKind.PROPOSAL,
-        [],
         -1,
         10,
     ),
     (
-        "Кто должен первым говорить с ребёнком? Расставьте варианты по порядку.",
+        {
+            "ru": (
+                "Кто должен первым говорить с ребёнком? Расставьте варианты по порядку.",
+                ["Социальный работник", "Психолог", "Инспектор полиции", "Специалист НКО"],
+            ),
+            "kk": (
+                "Баламен бірінші кім сөйлесуі керек? Нұсқаларды ретімен қойыңыз.",
+                ["Әлеуметтік қызметкер", "Психолог", "Полиция инспекторы", "ҮЕҰ маманы"],
+            ),
+            "en": (
+                "Who should speak with the child first? Put the options in order.",
+                ["Social worker", "Psychologist", "Police inspector", "NGO specialist"],
+            ),
+        },
         DecisionKind.RANKED,
-        ["Социальный работник", "Психолог", "Инспектор полиции", "Специалист НКО"],
         -1,
         10,
     ),
     (
-        "Где лучше проводить встречи группы?",
+        {
+            "ru": (
+                "Где лучше проводить встречи группы?",
+                ["В общественном центре", "В офисе НКО", "Онлайн"],
+            ),
+            "kk": (
+                "Топ кездесулерін қай жерде өткізген дұрыс?",
+                ["Қоғамдық орталықта", "ҮЕҰ кеңсесінде", "Онлайн"],
+            ),
+            "en": (
+                "Where is it best to hold the group's meetings?",
+                ["At a community centre", "At the NGO's office", "Online"],
+            ),
+        },
         DecisionKind.SINGLE,
-        ["В общественном центре", "В офисе НКО", "Онлайн"],
         -6,
         -1,
     ),
 )
+EXPLANATION = {
+    "ru": "Демонстрация: *вымышленное* решение.",
+    "kk": "Демонстрация: *ойдан шығарылған* шешім.",
+    "en": "Demonstration only: a *fictional* decision.",
+}
 DEMO_BALLOTS = ((2, 0, [0]), (2, 1, [1]), (0, 1, [0]))
 
 
@@ -263,15 +346,16 @@ def seed_decisions(
     """Two open decisions and one that closed yesterday (its ballots are cast afterwards, each
     in its own transaction: see `portal.demo.cast_ballots`)."""
     made = []
-    for question, kind, options, opens, closes in DECISIONS:
+    for texts, kind, opens, closes in DECISIONS:
         written_at = now + timedelta(days=opens) - timedelta(hours=1)
+        question, options = texts[MAIN]
         made.append(
             decisions.create(
                 session,
                 consultation,
                 decisions.DecisionDetails(
                     question=question,
-                    explanation="Демонстрация: вымышленное решение. *Demonstration only.*",
+                    explanation=EXPLANATION[MAIN],
                     kind=kind,
                     options=options,
                     max_choices=None,
@@ -281,6 +365,13 @@ def seed_decisions(
                     live_results=kind == DecisionKind.PROPOSAL,
                     # Two demo members vote: counts from two ballots, in the demo only.
                     min_ballots=2,
+                    translations={
+                        locale: {"question": texts[locale][0], "explanation": EXPLANATION[locale]}
+                        for locale in _others(texts)
+                    },
+                    option_translations={
+                        locale: labels for locale, (_question, labels) in _others(texts).items()
+                    },
                 ),
                 actor=staff,
                 now=written_at,

@@ -7,9 +7,12 @@ cacheable. Without the cookie, the browser's Accept-Language is the first guess.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from collections.abc import Iterable
 
-from consultations.languages import LOCALES
+from flask import current_app, request
+from flask_babel import get_locale
+
+from consultations.languages import LOCALES, Shown, Translated, shown
 
 __all__ = ["LANGUAGE_COOKIE", "LANGUAGE_NAMES", "LOCALES", "is_local_path", "select_locale"]
 
@@ -41,6 +44,18 @@ def asked_for_by_this_device() -> str | None:
     if chosen in LOCALES:
         return chosen
     return request.accept_languages.best_match(LOCALES)
+
+
+def in_reader_language(owner: Translated, field: str, main_locale: str) -> Shown:
+    """`owner.<field>` in the page's language, or in the main language when not written in it
+    (the template global `shown`)."""
+    return shown(owner, field, str(get_locale()), main_locale)
+
+
+def each_in_reader_language(
+    owners: Iterable[Translated], field: str, main_locale: str
+) -> list[Shown]:
+    return [in_reader_language(owner, field, main_locale) for owner in owners]
 
 
 def is_local_path(target: str) -> bool:

@@ -15,8 +15,8 @@ _C = "/staff/consultations/{consultation}"
 _M = "/staff/moderation/{comment}"
 
 DETAILS = {
-    "title": "Route check",
-    "summary": "A summary.",
+    "title_en": "Route check",
+    "summary_en": "A summary.",
     "main_locale": "en",
     "opens_on": "2030-01-01",
     "opens_time": "09:00",
@@ -84,7 +84,7 @@ STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
         STAFF_DONE,
         {
             "held_on": "2024-01-15",
-            "place_type": "community centre",
+            "place_type": "community_centre",
             "participants": "8",
             "version": "1",
             "general": "The group asked for shorter deadlines.",

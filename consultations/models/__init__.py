@@ -5,24 +5,29 @@ from consultations.models.comment import (
     Comment,
     CommentStatus,
     Meeting,
+    PlaceType,
     Report,
     ReportReason,
     Stance,
 )
 from consultations.models.consultation import (
     Consultation,
+    ConsultationTranslation,
     DocumentVersion,
     Section,
     SectionText,
     Status,
     VersionText,
+    VersionTranslation,
 )
 from consultations.models.decision import (
     Ballot,
     Decision,
     DecisionKind,
     DecisionStatus,
+    DecisionTranslation,
     Option,
+    OptionTranslation,
     ProposalAnswer,
 )
 from consultations.models.member import Member, Role
@@ -33,13 +38,17 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "Consultation",
+    "ConsultationTranslation",
     "Decision",
     "DecisionKind",
     "DecisionStatus",
+    "DecisionTranslation",
     "DocumentVersion",
     "Meeting",
     "Member",
     "Option",
+    "OptionTranslation",
+    "PlaceType",
     "ProposalAnswer",
     "Report",
     "ReportReason",
@@ -49,4 +58,5 @@ __all__ = [
     "Stance",
     "Status",
     "VersionText",
+    "VersionTranslation",
 ]

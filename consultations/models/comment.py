@@ -45,17 +45,34 @@ MAX_COMMENT_CHARS = 5000
 MAX_COMMENTS_PER_DAY = 50
 
 
+class PlaceType(StrEnum):
+    """Where a group meeting was held: a kind of place from a fixed list, named in each reader's
+    language, never a free-text place that could say which shelter or village the members who
+    attended live in."""
+
+    COMMUNITY_CENTRE = "community_centre"
+    SHELTER = "shelter"
+    OFFICE = "office"
+    ONLINE = "online"
+    OTHER = "other"
+
+
 class Meeting(Base):
     """A group meeting where staff wrote down what was said, never who said it."""
 
     __tablename__ = "meeting"
+    __table_args__ = (
+        CheckConstraint(
+            f"place_type IN ({', '.join(repr(p.value) for p in PlaceType)})", name="place_type"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
     held_on: Mapped[date] = mapped_column(Date)
-    place_type: Mapped[str] = mapped_column(String(80))
+    place_type: Mapped[PlaceType] = mapped_column(EnumText(PlaceType, 80))
     participants: Mapped[int] = mapped_column(Integer)
 
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import Base, UtcDateTime
+from consultations.db import Base, TranslationRow, UtcDateTime
 from consultations.languages import in_locales
 
 
@@ -49,6 +49,10 @@ class Consultation(Base):
         lazy="raise",
         cascade="all, delete-orphan",
     )
+    # Title, summary and content note in the other languages (`languages.shown`).
+    translations: Mapped[list[ConsultationTranslation]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
 
     def status(self, now: datetime) -> Status:
         if not self.published:
@@ -58,6 +62,21 @@ class Consultation(Base):
         if now < self.closes_at:
             return Status.OPEN
         return Status.CLOSED
+
+
+class ConsultationTranslation(TranslationRow, Base):
+    """A consultation's title, summary and content note in a language other than its main one;
+    an empty field is read in the main language."""
+
+    __tablename__ = "consultation_translation"
+    parent_key = "consultation_id"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    content_note: Mapped[str] = mapped_column(Text, default="")
 
 
 class DocumentVersion(Base):
@@ -88,6 +107,22 @@ class DocumentVersion(Base):
         lazy="raise",
         cascade="all, delete-orphan",
     )
+    # The changelog in the other languages.
+    translations: Mapped[list[VersionTranslation]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class VersionTranslation(TranslationRow, Base):
+    """A version's changelog in a language other than the consultation's main one."""
+
+    __tablename__ = "version_translation"
+    parent_key = "version_id"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_version.id", ondelete="CASCADE"), index=True
+    )
+    changelog: Mapped[str] = mapped_column(Text, default="")
 
 
 class VersionText(Base):

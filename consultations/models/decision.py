@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import Base, EnumText, UtcDateTime
+from consultations.db import Base, EnumText, TranslationRow, UtcDateTime
 
 MAX_OPTIONS = 12
 MIN_OPTIONS = 2
@@ -87,6 +87,10 @@ class Decision(Base):
         lazy="raise",
         cascade="all, delete-orphan",
     )
+    # The question and explanation in the consultation's other languages.
+    translations: Mapped[list[DecisionTranslation]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
 
     def status(self, now: datetime) -> DecisionStatus:
         if now < self.opens_at:
@@ -115,6 +119,31 @@ class Option(Base):
     code: Mapped[str | None] = mapped_column(String(16))
 
     decision: Mapped[Decision] = relationship(back_populates="options", lazy="raise")
+    # The label in the consultation's other languages (a proposal's three have none).
+    translations: Mapped[list[OptionTranslation]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class DecisionTranslation(TranslationRow, Base):
+    __tablename__ = "decision_translation"
+    parent_key = "decision_id"
+
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("decision.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(String(300), default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+
+class OptionTranslation(TranslationRow, Base):
+    __tablename__ = "decision_option_translation"
+    parent_key = "option_id"
+
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("decision_option.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Ballot(Base):

@@ -22,6 +22,7 @@ from consultations.models import (
     Consultation,
     Meeting,
     Member,
+    PlaceType,
     Report,
     ReportReason,
     Stance,
@@ -325,7 +326,7 @@ def record_meeting(
     consultation: Consultation,
     *,
     held_on: date,
-    place_type: str,
+    place_type: PlaceType,
     participants: int,
     feedback: dict[str | None, str],
     actor: Member,
@@ -339,7 +340,7 @@ def record_meeting(
     meeting = Meeting(
         consultation_id=consultation.id,
         held_on=held_on,
-        place_type=place_type.strip()[:80],
+        place_type=place_type,
         participants=participants,
     )
     session.add(meeting)

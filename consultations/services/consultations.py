@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -13,17 +13,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from consultations import drafts
 from consultations.errors import NotAllowed, NotFound
-from consultations.languages import LOCALES
+from consultations.languages import LOCALES, set_translations
 from consultations.models import (
     Comment,
     CommentStatus,
     Consultation,
+    ConsultationTranslation,
     DocumentVersion,
     Member,
     Section,
     SectionText,
     Status,
     VersionText,
+    VersionTranslation,
 )
 from consultations.services import audit
 
@@ -42,6 +44,7 @@ def _new_public_id(session: Session) -> str:
 
 @dataclass(frozen=True)
 class Details:
+    # Title, summary and content note in the main language…
     title: str
     summary: str
     main_locale: str
@@ -49,13 +52,26 @@ class Details:
     opens_at: datetime
     closes_at: datetime
     premoderation: bool
+    # …and in the others, where written: locale → {"title"|"summary"|"content_note": text}.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+def _apply(consultation: Consultation, details: Details) -> None:
+    for name, value in details.__dict__.items():
+        if name != "translations":
+            setattr(consultation, name, value)
+    set_translations(
+        consultation.translations,
+        lambda locale: ConsultationTranslation(locale=locale),
+        details.translations,
+        details.main_locale,
+    )
 
 
 def create(session: Session, details: Details, *, actor: Member, now: datetime) -> Consultation:
     _check_dates(details)
-    consultation = Consultation(
-        public_id=_new_public_id(session), created_at=now, **details.__dict__
-    )
+    consultation = Consultation(public_id=_new_public_id(session), created_at=now)
+    _apply(consultation, details)
     session.add(consultation)
     session.flush()
     session.add(DocumentVersion(consultation_id=consultation.id, number=1))
@@ -74,8 +90,7 @@ def update(
     session: Session, consultation: Consultation, details: Details, *, actor: Member, now: datetime
 ) -> None:
     _check_dates(details)
-    for name, value in details.__dict__.items():
-        setattr(consultation, name, value)
+    _apply(consultation, details)
     audit.record(
         session,
         actor=actor,
@@ -239,6 +254,7 @@ def publish(
     version: DocumentVersion,
     *,
     changelog: str,
+    changelog_translations: Mapping[str, str] | None = None,
     actor: Member,
     now: datetime,
 ) -> DocumentVersion:
@@ -258,6 +274,15 @@ def publish(
                 SectionText(section_id=row.id, locale=locale, title=text.title, body=text.body)
             )
     version.changelog = changelog.strip()
+    set_translations(
+        version.translations,
+        lambda locale: VersionTranslation(locale=locale),
+        {
+            locale: {"changelog": text.strip()}
+            for locale, text in (changelog_translations or {}).items()
+        },
+        consultation.main_locale,
+    )
     version.published_at = now
     consultation.published = True
     audit.record(

@@ -13,8 +13,8 @@ import hashlib
 import json
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,14 +23,17 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from consultations import permissions, tally
 from consultations.errors import KenesError, NotAllowed, NotFound
+from consultations.languages import set_translations
 from consultations.models import (
     Ballot,
     Consultation,
     Decision,
     DecisionKind,
     DecisionStatus,
+    DecisionTranslation,
     Member,
     Option,
+    OptionTranslation,
     ProposalAnswer,
     Role,
 )
@@ -66,24 +69,45 @@ class DecisionDetails:
     quorum: int | None
     live_results: bool
     min_ballots: int = DEFAULT_MIN_BALLOTS  # counts are shown only from this many ballots
+    # The question and explanation in the consultation's other languages, where written:
+    # locale → {"question"|"explanation": text}…
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # …and the options there: locale → labels in the main language's order (or none).
+    option_translations: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def _clean_labels(labels: Sequence[str]) -> list[str]:
+    cleaned = [unicodedata.normalize("NFC", label).strip() for label in labels]
+    cleaned = [label for label in cleaned if label]
+    if len(cleaned) > MAX_OPTIONS:
+        raise DecisionRefused("too_many_options")
+    if any(len(label) > MAX_OPTION_CHARS for label in cleaned):
+        raise DecisionRefused("option_too_long")
+    if any(has_forbidden_characters(label) for label in cleaned):
+        raise DecisionRefused("option_hidden_characters")
+    if len({label.casefold() for label in cleaned}) != len(cleaned):
+        raise DecisionRefused("duplicate_option")
+    return cleaned
 
 
 def _clean_options(details: DecisionDetails) -> list[str]:
     if details.kind == DecisionKind.PROPOSAL:
         return []
-    options = [unicodedata.normalize("NFC", o).strip() for o in details.options]
-    options = [o for o in options if o]
+    options = _clean_labels(details.options)
     if len(options) < MIN_OPTIONS:
         raise DecisionRefused("too_few_options")
-    if len(options) > MAX_OPTIONS:
-        raise DecisionRefused("too_many_options")
-    if any(len(o) > MAX_OPTION_CHARS for o in options):
-        raise DecisionRefused("option_too_long")
-    if any(has_forbidden_characters(o) for o in options):
-        raise DecisionRefused("option_hidden_characters")
-    if len({o.casefold() for o in options}) != len(options):
-        raise DecisionRefused("duplicate_option")
     return options
+
+
+def _translated_options(details: DecisionDetails, count: int) -> dict[str, list[str]]:
+    """locale → the options' labels there: all of them, in order, or none."""
+    translated: dict[str, list[str]] = {}
+    for locale, labels in details.option_translations.items():
+        cleaned = _clean_labels(labels) if count else []
+        if cleaned and len(cleaned) != count:
+            raise DecisionRefused("option_translation_count")
+        translated[locale] = cleaned
+    return translated
 
 
 def _check(details: DecisionDetails, options: list[str], now: datetime) -> None:
@@ -99,18 +123,40 @@ def _check(details: DecisionDetails, options: list[str], now: datetime) -> None:
         raise DecisionRefused("max_choices")
 
 
-def _set_options(decision: Decision, kind: DecisionKind, options: list[str]) -> None:
+def _set_options(
+    decision: Decision,
+    kind: DecisionKind,
+    options: list[str],
+    translated: Mapping[str, list[str]],
+) -> None:
     if kind == DecisionKind.PROPOSAL:
         for position, answer in enumerate(ProposalAnswer):
             decision.options.append(Option(position=position, label="", code=answer.value))
-    else:
-        for position, label in enumerate(options):
-            decision.options.append(Option(position=position, label=label))
+        return
+    for position, label in enumerate(options):
+        option = Option(position=position, label=label)
+        option.translations = [
+            OptionTranslation(locale=locale, label=labels[position])
+            for locale, labels in translated.items()
+            if labels
+        ]
+        decision.options.append(option)
 
 
-def _apply(decision: Decision, details: DecisionDetails, options: list[str]) -> None:
+def _apply(
+    decision: Decision, details: DecisionDetails, options: list[str], main_locale: str
+) -> None:
     decision.question = details.question.strip()
     decision.explanation = details.explanation.strip()
+    set_translations(
+        decision.translations,
+        lambda locale: DecisionTranslation(locale=locale),
+        {
+            locale: {name: text.strip() for name, text in texts.items()}
+            for locale, texts in details.translations.items()
+        },
+        main_locale,
+    )
     decision.kind = details.kind
     decision.max_choices = details.max_choices if details.kind == DecisionKind.MULTIPLE else None
     decision.opens_at = details.opens_at
@@ -140,9 +186,10 @@ def create(
     decision = Decision(
         public_id=_new_public_id(session), consultation_id=consultation.id, created_at=now
     )
+    translated = _translated_options(details, len(options))
     decision.options = []
-    _apply(decision, details, options)
-    _set_options(decision, details.kind, options)
+    _apply(decision, details, options, consultation.main_locale)
+    _set_options(decision, details.kind, options, translated)
     decision.electorate = eligible_voters(session)
     session.add(decision)
     session.flush()
@@ -166,11 +213,15 @@ def update(
     if decision.status(now) == DecisionStatus.CLOSED:
         raise DecisionRefused("closed")
     options = _clean_options(details)
+    translated = _translated_options(details, len(options))
     _check(details, options, now)
-    _apply(decision, details, options)
+    main_locale = session.scalar(
+        select(Consultation.main_locale).where(Consultation.id == decision.consultation_id)
+    )
+    _apply(decision, details, options, main_locale or "")
     decision.options.clear()
     session.flush()  # the old options go before new ones take their positions
-    _set_options(decision, details.kind, options)
+    _set_options(decision, details.kind, options, translated)
     decision.electorate = eligible_voters(session)
     session.flush()
     audit.record(

@@ -9,7 +9,7 @@ own words (`ReadsTyped`) and required without "cannot be read" being replaced (`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -18,11 +18,14 @@ from babel.dates import format_date, format_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TimeField
+from wtforms import DateField, Field, IntegerField, StringField, TimeField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from consultations.languages import LOCALES
 from consultations.pseudonyms import has_forbidden_characters
 from portal.accounts.forms import REQUIRED
+from portal.i18n import LANGUAGE_NAMES
 
 ALMATY = ZoneInfo("Asia/Almaty")
 UNFORESEEN = _l("Something was not right. Please try again.")
@@ -177,3 +180,59 @@ def extend_form(closing: HasClosing) -> ExtendForm:
         formdata=None,
         data={"new_closes_time": closes.time().replace(second=0, microsecond=0)},
     )
+
+
+# --------------------------------------------------------------------------- per language
+#
+# A text staff write in each language has a field per language, `<name>_<locale>`; which of them
+# is the main language is the consultation's choice (`languages.shown` reads them back).
+
+
+def in_each_language(
+    form: type[FlaskForm],
+    name: str,
+    field: Callable[..., UnboundField],
+    label: Callable[[str], object],
+    limit: int,
+    **render_kw: object,
+) -> None:
+    """Give `form` the fields `<name>_kk`, `<name>_ru`, `<name>_en`: a `field` labelled
+    `label(language's name)`, stripped, of at most `limit` characters, none of them hidden."""
+    for locale in LOCALES:
+        setattr(
+            form,
+            f"{name}_{locale}",
+            field(
+                label(LANGUAGE_NAMES[locale]),
+                filters=[strip],
+                validators=[at_most(limit), no_hidden_characters],
+                render_kw={"lang": locale, **render_kw},
+            ),
+        )
+
+
+def in_language(form: FlaskForm, name: str, locale: str) -> Field:
+    return form[f"{name}_{locale}"]
+
+
+def typed_in(form: FlaskForm, names: Iterable[str], locale: str) -> dict[str, str]:
+    """What was typed in `locale`'s fields: name → text."""
+    return {name: in_language(form, name, locale).data or "" for name in names}
+
+
+def typed_translations(
+    form: FlaskForm, names: Iterable[str], main_locale: str
+) -> dict[str, dict[str, str]]:
+    """What was typed in the languages other than the main one: locale → name → text."""
+    names = tuple(names)
+    return {locale: typed_in(form, names, locale) for locale in LOCALES if locale != main_locale}
+
+
+def translation_data(names: Iterable[str], translations: Iterable[object]) -> dict[str, str]:
+    """A form's `data` for the saved translation rows (each with `locale` and the fields)."""
+    names = tuple(names)
+    return {
+        f"{name}_{row.locale}": getattr(row, name)  # type: ignore[attr-defined]
+        for row in translations
+        for name in names
+    }

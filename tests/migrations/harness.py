@@ -129,6 +129,56 @@ def _no_minimum_and_invites_unused(connection: Connection) -> None:
     assert [(invite_id, bool(flag)) for invite_id, flag in used] == [(2, False)]
 
 
+# --------------------------------------------------------------------------- 4e2ea5046ad0
+
+MEETING_PLACES = (
+    (1, "Community centre (demonstration)", "community_centre", "Community centre"),
+    (2, "Кризисный центр для женщин", "shelter", "Shelter"),
+    (3, "Онлайн-звонок", "online", "Online call"),
+    (4, "the hall next to the school in Saryagash", "other", "Other"),
+)
+
+
+def _meetings(connection: Connection) -> None:
+    _consultation(connection)
+    _decisions_tables_hold_a_ballot(connection)
+    _insert(
+        connection,
+        "INSERT INTO meeting (id, consultation_id, held_on, place_type, participants) "
+        "VALUES (:id, 1, '2026-11-25', :place, 6)",
+        [{"id": id_, "place": place} for id_, place, _kind, _name in MEETING_PLACES],
+    )
+
+
+def _places_are_kinds_and_translations_can_be_added(connection: Connection) -> None:
+    assert _rows(connection, "SELECT id, place_type FROM meeting ORDER BY id") == [
+        (id_, kind) for id_, _place, kind, _name in MEETING_PLACES
+    ]
+    # The existing texts stay where they were, as the main language's; the others can be added.
+    assert _rows(connection, "SELECT title, main_locale FROM consultation") == [
+        ("Mobile group procedure", "kk")
+    ]
+    _insert(
+        connection,
+        "INSERT INTO consultation_translation (id, consultation_id, locale, title, summary, "
+        "content_note) VALUES (1, 1, 'ru', 'Порядок мобильных групп', '', '')",
+        [{}],
+    )
+    _insert(
+        connection,
+        "INSERT INTO decision_translation (id, decision_id, locale, question, explanation) "
+        "VALUES (1, 1, 'ru', 'Кто первый?', '')",
+        [{}],
+    )
+
+
+def _places_are_names_again(connection: Connection) -> None:
+    assert _rows(connection, "SELECT id, place_type FROM meeting ORDER BY id") == [
+        (id_, name) for id_, _place, _kind, name in MEETING_PLACES
+    ]
+    assert _rows(connection, "SELECT question FROM decision") == [("Who first?",)]
+
+
 REVISIONS: tuple[RevisionData, ...] = (
     RevisionData(
         "a3d28617ac07",
@@ -141,5 +191,11 @@ REVISIONS: tuple[RevisionData, ...] = (
         load=_decision_and_invites,
         check_upgraded=_minimum_set_and_used_invites_gone,
         check_downgraded=_no_minimum_and_invites_unused,
+    ),
+    RevisionData(
+        "4e2ea5046ad0",
+        load=_meetings,
+        check_upgraded=_places_are_kinds_and_translations_can_be_added,
+        check_downgraded=_places_are_names_again,
     ),
 )

@@ -10,7 +10,16 @@ from sqlalchemy import select
 
 from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
-from consultations.models import AuditEvent, Comment, Member, ReportReason, Role, Stance, Status
+from consultations.models import (
+    AuditEvent,
+    Comment,
+    Member,
+    PlaceType,
+    ReportReason,
+    Role,
+    Stance,
+    Status,
+)
 from consultations.services import comments, consultations, member_data, members, reading
 from consultations.services.comments import CommentRefused
 from tests.factories import write_comment
@@ -443,7 +452,7 @@ def test_meeting_feedback_is_attributed_to_no_member(db_session, people):
         db_session,
         consultation,
         held_on=NOW.date(),
-        place_type="Community centre",
+        place_type=PlaceType.COMMUNITY_CENTRE,
         participants=7,
         feedback={"referral": "Too slow", None: "Thank you"},
         actor=people["staff"],

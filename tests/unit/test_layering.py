@@ -83,7 +83,10 @@ def test_each_fact_is_written_once():
 
     assert where(r"""["']kk["'],\s*["']ru["'],\s*["']en["']""") == ["consultations/languages.py"]
     assert where(r"""["']supports["']""") == ["consultations/models/comment.py"]
-    assert where(r"""["']question["'],|["']concerns["']""") == ["consultations/models/comment.py"]
+    # "question" is also a decision's field: the stance list is "concerns" next to "question".
+    assert where(r"""["']concerns["']|["']question["'],\s*["']other["']""") == [
+        "consultations/models/comment.py"
+    ]
     assert where(r"MAX_COMMENT_CHARS\s*=") == ["consultations/models/comment.py"]
     assert where(r'5,000 characters|maxlength="5000"') == []
 

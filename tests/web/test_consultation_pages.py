@@ -105,7 +105,10 @@ def test_the_page_loads_in_a_bounded_number_of_queries(app, clock):
     assert body.count('class="decision"') == 9
     assert "You have voted" in body
     assert len(many) == len(few), (few, many)
-    assert len(many) <= 8, many
+    # Sign-in (2), the consultation, its versions, sections and comments, the decisions with
+    # their options (7), and one query each for the texts written in other languages of the
+    # consultation, the versions, the decisions and the options (4), however many there are.
+    assert len(many) <= 12, "\n".join(q[:150] for q in many)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from consultations.models import (
     Consultation,
     DocumentVersion,
     Meeting,
+    PlaceType,
     ReportReason,
     Role,
     VersionText,
@@ -79,10 +80,10 @@ def details(clock, *, opens: timedelta, closes: timedelta, **extra) -> dict[str,
     opens_on, opens_time = almaty_fields(clock.now() + opens)
     closes_on, closes_time = almaty_fields(clock.now() + closes)
     return {
-        "title": "Mobile group procedure",
-        "summary": "How mobile groups identify and refer children.",
+        "title_ru": "Mobile group procedure",
+        "summary_ru": "How mobile groups identify and refer children.",
         "main_locale": "ru",
-        "content_note": "The draft describes exploitation of children.",
+        "content_note_ru": "The draft describes exploitation of children.",
         "opens_on": opens_on,
         "opens_time": opens_time,
         "closes_on": closes_on,
@@ -213,7 +214,7 @@ def test_edit_details(app, client, clock, staff):
         clock,
         opens=timedelta(days=2),
         closes=timedelta(days=20),
-        title="Referral procedure",
+        title_ru="Referral procedure",
         premoderation="y",
     )
     response = client.post(f"/staff/consultations/{public_id}/edit", data=fields)
@@ -293,7 +294,7 @@ def test_meeting_feedback_is_recorded_without_an_author(app, client, clock, staf
         f"/staff/consultations/{public_id}/meeting",
         data={
             "held_on": held_on.isoformat(),
-            "place_type": "community centre",
+            "place_type": "community_centre",
             "participants": "9",
             "version": "1",
             "section_1": "The group agrees with the purpose.",
@@ -305,7 +306,7 @@ def test_meeting_feedback_is_recorded_without_an_author(app, client, clock, staf
     (meeting,) = query(app, select(Meeting))
     assert (meeting.held_on, meeting.place_type, meeting.participants) == (
         held_on,
-        "community centre",
+        PlaceType.COMMUNITY_CENTRE,
         9,
     )
     recorded = query(app, select(Comment).order_by(Comment.id))
@@ -471,17 +472,17 @@ def test_an_unreported_comment_keeps_its_author(app, client, clock, staff):
 
 
 def test_bad_details_are_explained_and_kept(app, client, clock, staff):
-    fields = details(clock, opens=timedelta(days=1), closes=timedelta(days=10), title="   ")
-    fields["summary"] = "Typed summary, kept."
+    fields = details(clock, opens=timedelta(days=1), closes=timedelta(days=10), title_ru="   ")
+    fields["summary_ru"] = "Typed summary, kept."
     response = client.post("/staff/consultations/new", data=fields)
     assert response.status_code == 400
     body = text_of(response)
     assert "There is a problem" in body
-    assert "This field is required." in body
+    assert "Write the title in the main language (Русский)." in body
     assert "Typed summary, kept." in body
 
     backwards = details(
-        clock, opens=timedelta(days=10), closes=timedelta(days=1), title="Backwards dates"
+        clock, opens=timedelta(days=10), closes=timedelta(days=1), title_ru="Backwards dates"
     )
     response = client.post("/staff/consultations/new", data=backwards)
     assert response.status_code == 400
@@ -495,7 +496,7 @@ def test_bad_details_are_explained_and_kept(app, client, clock, staff):
     assert "Enter the time as hours:minutes" in text_of(response)
     assert 'value="31/12/2030"' in text_of(response)
 
-    hidden = {**backwards, "title": "Title\u202eevil"}
+    hidden = {**backwards, "title_ru": "Title\u202eevil"}
     response = client.post("/staff/consultations/new", data=hidden)
     assert "Remove the invisible or control characters" in text_of(response)
     assert query(app, select(Consultation)) == []
@@ -552,12 +553,19 @@ def test_bad_meeting_input_is_explained(app, client, clock, staff):
     response = client.post(
         url,
         data={"held_on": tomorrow, "place_type": "", "participants": "501", "version": "1"},
+        # An empty choice is the same as none; a name typed in is not a kind of place.
     )
     assert response.status_code == 400
     body = text_of(response)
     assert "cannot be in the future" in body
-    assert "This field is required." in body
+    assert "Choose the kind of place." in body
     assert "Enter a number from 1 to 500." in body
+    made_up = client.post(
+        url,
+        data={"held_on": "2024-01-01", "place_type": "the shelter in Saryagash", "version": "1"},
+    )
+    assert made_up.status_code == 400
+    assert "Not a valid choice." in text_of(made_up)
 
     empty = client.post(
         url,

@@ -23,14 +23,13 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     NumberRange,
     ValidationError,
 )
 
-from consultations.models import Consultation
+from consultations.models import Consultation, PlaceType
 from consultations.models.comment import MAX_COMMENT_CHARS
 from consultations.services.consultations import Details
 from portal.accounts.forms import REQUIRED
@@ -41,11 +40,16 @@ from portal.web.fields import (
     at_most,
     date_field,
     in_almaty,
+    in_each_language,
+    in_language,
     no_hidden_characters,
     refusal_message,
     strip,
     time_field,
     to_utc,
+    translation_data,
+    typed_in,
+    typed_translations,
 )
 
 MAX_TITLE_CHARS = 200
@@ -55,7 +59,6 @@ MAX_NOTE_CHARS = 2_000
 # URL-encoding would make each Cyrillic letter six bytes.
 MAX_DRAFT_CHARS = 200_000
 MAX_CHANGELOG_CHARS = 5_000
-MAX_PLACE_CHARS = 80
 MAX_PARTICIPANTS = 500
 
 MESSAGES = {
@@ -82,27 +85,15 @@ def consultation_message(code: str) -> str:
 
 
 class ConsultationForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        filters=[strip],
-        validators=[DataRequired(REQUIRED), at_most(MAX_TITLE_CHARS), no_hidden_characters],
-    )
-    summary = TextAreaField(
-        _l("Summary"),
-        filters=[strip],
-        validators=[at_most(MAX_SUMMARY_CHARS), no_hidden_characters],
-        render_kw={"rows": 5},
-    )
+    """The details. Title, summary and content note have a field per language
+    (`title_kk`, …): the main language's title is required, the rest optional."""
+
+    TEXTS = ("title", "summary", "content_note")
+
     main_locale = RadioField(
         _l("Main language"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         validators=[InputRequired(_l("Choose the main language."))],
-    )
-    content_note = TextAreaField(
-        _l("Content note (optional)"),
-        filters=[strip],
-        validators=[at_most(MAX_NOTE_CHARS), no_hidden_characters],
-        render_kw={"rows": 3},
     )
     opens_on = date_field(_l("Opens on (date)"))
     opens_time = time_field(_l("Opens at (time, Almaty)"))
@@ -110,16 +101,54 @@ class ConsultationForm(FlaskForm):
     closes_time = time_field(_l("Closes at (time, Almaty)"))
     premoderation = BooleanField(_l("Review each new comment before members can see it"))
 
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        valid = super().validate(extra_validators)
+        main = self.main_locale.data
+        if main in LANGUAGE_NAMES and not in_language(self, "title", main).data:
+            in_language(self, "title", main).errors.append(
+                _(
+                    "Write the title in the main language (%(language)s).",
+                    language=LANGUAGE_NAMES[main],
+                )
+            )
+            return False
+        return valid
+
     def details(self) -> Details:
+        main = self.main_locale.data or ""
         return Details(
-            title=self.title.data or "",
-            summary=self.summary.data or "",
-            main_locale=self.main_locale.data or "",
-            content_note=self.content_note.data or "",
+            **typed_in(self, self.TEXTS, main),
+            main_locale=main,
             opens_at=to_utc(self.opens_on.data, self.opens_time.data),
             closes_at=to_utc(self.closes_on.data, self.closes_time.data),
             premoderation=bool(self.premoderation.data),
+            translations=typed_translations(self, self.TEXTS, main),
         )
+
+
+in_each_language(
+    ConsultationForm,
+    "title",
+    StringField,
+    lambda language: _l("Title (%(language)s)", language=language),
+    MAX_TITLE_CHARS,
+)
+in_each_language(
+    ConsultationForm,
+    "summary",
+    TextAreaField,
+    lambda language: _l("Summary (%(language)s)", language=language),
+    MAX_SUMMARY_CHARS,
+    rows=4,
+)
+in_each_language(
+    ConsultationForm,
+    "content_note",
+    TextAreaField,
+    lambda language: _l("Content note (%(language)s)", language=language),
+    MAX_NOTE_CHARS,
+    rows=3,
+)
 
 
 def consultation_form(consultation: Consultation | None = None) -> ConsultationForm:
@@ -133,13 +162,13 @@ def consultation_form(consultation: Consultation | None = None) -> ConsultationF
             data={"main_locale": "ru", "opens_time": time(9, 0), "closes_time": time(18, 0)},
         )
     opens, closes = in_almaty(consultation.opens_at), in_almaty(consultation.closes_at)
+    main = consultation.main_locale
     return ConsultationForm(
         formdata=None,
         data={
-            "title": consultation.title,
-            "summary": consultation.summary,
-            "main_locale": consultation.main_locale,
-            "content_note": consultation.content_note,
+            **{f"{name}_{main}": getattr(consultation, name) for name in ConsultationForm.TEXTS},
+            **translation_data(ConsultationForm.TEXTS, consultation.translations),
+            "main_locale": main,
             "opens_on": opens.date(),
             "opens_time": opens.time().replace(second=0, microsecond=0),
             "closes_on": closes.date(),
@@ -170,6 +199,7 @@ class DraftForm(FlaskForm):
     text_kk = _draft_text(_l("Text in Kazakh"), "kk")
     text_ru = _draft_text(_l("Text in Russian"), "ru")
     text_en = _draft_text(_l("Text in English"), "en")
+    # In the main language; `changelog_<locale>` (below) in the others.
     changelog = TextAreaField(
         _l("What changed in this version (shown to members)"),
         filters=[strip],
@@ -178,6 +208,10 @@ class DraftForm(FlaskForm):
     )
     save = SubmitField(_l("Save the draft"))
     publish = SubmitField(_l("Publish this version"))
+
+    def changelog_translations(self, main_locale: str) -> dict[str, str]:
+        typed = typed_translations(self, ("changelog",), main_locale)
+        return {locale: texts["changelog"] for locale, texts in typed.items()}
 
     def texts(self) -> dict[str, str]:
         return {
@@ -188,6 +222,16 @@ class DraftForm(FlaskForm):
 
     def text_field(self, locale: str) -> TextAreaField:
         return self[f"text_{locale}"]
+
+
+in_each_language(
+    DraftForm,
+    "changelog",
+    TextAreaField,
+    lambda language: _l("What changed (%(language)s)", language=language),
+    MAX_CHANGELOG_CHARS,
+    rows=3,
+)
 
 
 def draft_form(texts: dict[str, str]) -> DraftForm:
@@ -213,14 +257,23 @@ def _feedback(label: str) -> TextAreaField:
     )
 
 
+PLACE_NAMES = {
+    PlaceType.COMMUNITY_CENTRE: _l("Community centre"),
+    PlaceType.SHELTER: _l("Shelter or crisis centre"),
+    PlaceType.OFFICE: _l("The group's office"),
+    PlaceType.ONLINE: _l("Online call"),
+    PlaceType.OTHER: _l("Somewhere else"),
+}
+
+
 class MeetingForm(FlaskForm):
     """Meeting details, and one text box per section (added by `meeting_form`)."""
 
     held_on = date_field(_l("Date of the meeting"))
-    place_type = StringField(
+    place_type = RadioField(
         _l("Kind of place"),
-        filters=[strip],
-        validators=[DataRequired(REQUIRED), at_most(MAX_PLACE_CHARS), no_hidden_characters],
+        choices=[SelectChoice(kind.value, name) for kind, name in PLACE_NAMES.items()],
+        validators=[InputRequired(_l("Choose the kind of place."))],
     )
     participants = WholeNumberField(
         _l("Number of participants"),

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from consultations import permissions
 from consultations.errors import NotAllowed
-from consultations.models import CommentStatus, Consultation
+from consultations.models import CommentStatus, Consultation, PlaceType
 from consultations.services import comments, consultations, reading
 from consultations.services.comments import CommentRefused
 from portal import clock
@@ -168,6 +168,7 @@ def save_draft(public_id: str):  # type: ignore[no-untyped-def]
             consultation,
             version,
             changelog=form.changelog.data or "",
+            changelog_translations=form.changelog_translations(consultation.main_locale),
             actor=acting_staff(),
             now=clock.now(),
         )
@@ -358,7 +359,7 @@ def record_meeting(public_id: str):  # type: ignore[no-untyped-def]
             db.session,
             consultation,
             held_on=form.held_on.data,
-            place_type=form.place_type.data,
+            place_type=PlaceType(form.place_type.data),
             participants=form.participants.data,
             feedback=form.feedback(),
             actor=acting_staff(),

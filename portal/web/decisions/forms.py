@@ -19,6 +19,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from consultations.languages import LOCALES
 from consultations.models import Decision, DecisionKind
 from consultations.models.decision import MAX_OPTIONS
 from consultations.services.decisions import (
@@ -32,11 +33,14 @@ from portal.web.fields import (
     at_most,
     date_field,
     in_almaty,
+    in_each_language,
     no_hidden_characters,
     refusal_message,
     strip,
     time_field,
     to_utc,
+    translation_data,
+    typed_translations,
 )
 
 KINDS = [
@@ -52,6 +56,10 @@ DECISION_MESSAGES = {
     "option_too_long": _l("Each option can be at most 200 characters long."),
     "option_hidden_characters": _l("Remove the invisible or control characters from the options."),
     "duplicate_option": _l("Two options are the same. Make each option different."),
+    "option_translation_count": _l(
+        "Write the options in each other language in the same number and order as in the main "
+        "language, one per line, or leave them all empty."
+    ),
     "max_choices": _l(
         "For multiple choice, say how many options a member may choose: from 1 to the number "
         "of options."
@@ -71,7 +79,16 @@ def decision_message(code: str) -> str:
     return refusal_message(DECISION_MESSAGES, code)
 
 
+def _lines(text: str | None) -> list[str]:
+    return (text or "").replace("\r\n", "\n").split("\n")
+
+
 class DecisionForm(FlaskForm):
+    """Question, explanation and options in the consultation's main language; the same with
+    `_<locale>` (added below) in the others, each optional."""
+
+    TEXTS = ("question", "explanation", "options")
+
     question = StringField(
         _l("Question"),
         filters=[strip],
@@ -112,19 +129,53 @@ class DecisionForm(FlaskForm):
         ],
     )
 
-    def details(self) -> DecisionDetails:
+    def details(self, main_locale: str) -> DecisionDetails:
+        typed = typed_translations(self, self.TEXTS, main_locale)
         return DecisionDetails(
             question=self.question.data or "",
             explanation=(self.explanation.data or "").replace("\r\n", "\n"),
             kind=DecisionKind(self.kind.data),
-            options=(self.options.data or "").replace("\r\n", "\n").split("\n"),
+            options=_lines(self.options.data),
             max_choices=self.max_choices.data,
             opens_at=to_utc(self.opens_on.data, self.opens_time.data),
             closes_at=to_utc(self.closes_on.data, self.closes_time.data),
             quorum=self.quorum.data,
             live_results=bool(self.live_results.data),
             min_ballots=self.min_ballots.data or 1,
+            translations={
+                locale: {
+                    "question": texts["question"],
+                    "explanation": texts["explanation"].replace("\r\n", "\n"),
+                }
+                for locale, texts in typed.items()
+            },
+            option_translations={
+                locale: _lines(texts["options"]) for locale, texts in typed.items()
+            },
         )
+
+
+in_each_language(
+    DecisionForm,
+    "question",
+    StringField,
+    lambda language: _l("Question (%(language)s)", language=language),
+    MAX_QUESTION_CHARS,
+)
+in_each_language(
+    DecisionForm,
+    "explanation",
+    TextAreaField,
+    lambda language: _l("Explanation (%(language)s)", language=language),
+    MAX_EXPLANATION_CHARS,
+)
+in_each_language(
+    DecisionForm,
+    "options",
+    TextAreaField,
+    lambda language: _l("Options (%(language)s), one per line", language=language),
+    MAX_OPTIONS * 202,
+)
 
 
 def decision_form(decision: Decision | None, now: datetime) -> DecisionForm:
@@ -143,6 +194,17 @@ def decision_form(decision: Decision | None, now: datetime) -> DecisionForm:
             "explanation": decision.explanation,
             "kind": decision.kind,
             "options": "\n".join(o.label for o in decision.options if not o.code),
+            **translation_data(("question", "explanation"), decision.translations),
+            **{
+                f"options_{locale}": "\n".join(
+                    row.label
+                    for o in decision.options
+                    if not o.code
+                    for row in o.translations
+                    if row.locale == locale
+                )
+                for locale in LOCALES
+            },
             "max_choices": decision.max_choices,
             "quorum": decision.quorum,
             "live_results": decision.live_results,

@@ -78,7 +78,11 @@ def create(public_id: str):  # type: ignore[no-untyped-def]
         return _form_page(consultation, form, status=400)
     try:
         decisions.create(
-            db.session, consultation, form.details(), actor=acting_staff(), now=clock.now()
+            db.session,
+            consultation,
+            form.details(consultation.main_locale),
+            actor=acting_staff(),
+            now=clock.now(),
         )
     except DecisionRefused as refused:
         db.session.rollback()
@@ -105,7 +109,11 @@ def update(public_id: str, decision_id: str):  # type: ignore[no-untyped-def]
         return _form_page(consultation, form, decision, 400)
     try:
         decisions.update(
-            db.session, decision, form.details(), actor=acting_staff(), now=clock.now()
+            db.session,
+            decision,
+            form.details(consultation.main_locale),
+            actor=acting_staff(),
+            now=clock.now(),
         )
     except DecisionRefused as refused:
         db.session.rollback()
