@@ -242,10 +242,10 @@ def create_consultation(
     check(staff, axe=axe)
     opens = server_now_in_almaty(server) - timedelta(minutes=5)
     closes = opens + timedelta(days=14)
-    staff.fill("#title", title)
-    staff.fill("#summary", summary)
+    staff.fill("#title_ru", title)
+    staff.fill("#summary_ru", summary)
     staff.check("input[name=main_locale][value=ru]")
-    staff.fill("#content_note", note)
+    staff.fill("#content_note_ru", note)
     typed = {
         "opens_on": opens.strftime("%Y-%m-%d"),
         "opens_time": opens.strftime("%H:%M"),
@@ -460,9 +460,9 @@ def test_consultation_journey_with_javascript(
 
     # The details page shows the Almaty dates and times as typed (they are stored in UTC).
     click_and_load(staff, f"nav.subnav a[href='/staff/consultations/{public_id}/edit']")
-    expect(staff.locator("#title")).to_have_value(title)
+    expect(staff.locator("#title_ru")).to_have_value(title)
     expect(staff.locator("input[name=main_locale][value=ru]")).to_be_checked()
-    expect(staff.locator("#content_note")).to_have_value(CONTENT_NOTE)
+    expect(staff.locator("#content_note_ru")).to_have_value(CONTENT_NOTE)
     for field_id, value in typed.items():
         expect(staff.locator(f"#{field_id}")).to_have_value(value)
     check(staff)
