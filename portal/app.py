@@ -48,8 +48,8 @@ from portal.i18n import (
 from portal.security import fingerprint, headers, padding, passwords, privacy, sanitize
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
-from portal.web.consultations.comment_forms import STANCE_NAMES
 from portal.web.fields import almaty, day
+from portal.web.names import STANCE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages under these prefixes are for signed-in people (or lead there): never cached.
@@ -207,6 +207,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.consultations import views as consultations
     from portal.web.decisions import staff as staff_decisions
     from portal.web.decisions import views as decisions
+    from portal.web.feedback import views as feedback
     from portal.web.ids import DatabaseId
     from portal.web.moderation import views as moderation
     from portal.web.public import views as public
@@ -225,6 +226,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_accounts.bp,  # /staff, /staff/invites, /staff/members
         staff_consultations.bp,  # /staff/consultations
         staff_decisions.bp,  # /staff/consultations/<id>/decisions
+        feedback.bp,  # /staff/consultations/<id>/feedback
         moderation.bp,  # /staff/moderation
     ):
         app.register_blueprint(blueprint)

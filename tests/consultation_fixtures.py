@@ -110,8 +110,8 @@ def open_consultation(
 
 
 def fill(app, url: str) -> str:
-    """Replace {consultation}, {comment} and {decision} (an open single-choice decision in that
-    consultation) in a route's example URL."""
+    """Replace {consultation}, {comment}, {decision} (an open single-choice decision in that
+    consultation) and {theme} (a feedback theme of it) in a route's example URL."""
     if "{consultation}" in url or "{comment}" in url:
         made = open_consultation(app)
         url = url.replace("{consultation}", made.public_id)
@@ -122,4 +122,19 @@ def fill(app, url: str) -> str:
             url = url.replace(
                 "{decision}", open_decision(app, consultation=made.public_id).decision
             )
+        if "{theme}" in url:
+            url = url.replace("{theme}", str(_theme(app, made.public_id)))
     return url
+
+
+def _theme(app, public_id: str) -> int:  # type: ignore[no-untyped-def]
+    from consultations.models import Theme
+
+    with app.app_context():
+        consultation = consultations.get(db.session, public_id)
+        theme = Theme(consultation_id=consultation.id, name="Route theme")
+        db.session.add(theme)
+        db.session.commit()
+        theme_id = theme.id
+        db.session.remove()
+    return theme_id

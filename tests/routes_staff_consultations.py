@@ -90,6 +90,12 @@ STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
             "general": "The group asked for shorter deadlines.",
         },
     ),
+    Route("feedback.workspace", "GET", f"{_C}/feedback", STAFF),
+    Route("feedback.export", "POST", f"{_C}/feedback.csv", STAFF),
+    Route("feedback.add_theme", "POST", f"{_C}/feedback/themes", STAFF_DONE, {"name": "Delays"}),
+    Route("feedback.delete_theme", "POST", f"{_C}/feedback/themes/{{theme}}/delete", STAFF_DONE),
+    # Nothing ticked: said so on the page it goes back to.
+    Route("feedback.tag", "POST", f"{_C}/feedback/tag", STAFF_DONE),
     Route("moderation.queue_page", "GET", "/staff/moderation", STAFF),
     Route("moderation.comment_page", "GET", _M, STAFF),
     Route("moderation.approve", "POST", f"{_M}/approve", STAFF_DONE),

@@ -31,11 +31,13 @@ from consultations.models.decision import (
     ProposalAnswer,
 )
 from consultations.models.member import Member, Role
+from consultations.models.theme import CommentTheme, Theme
 
 __all__ = [
     "AuditEvent",
     "Ballot",
     "Comment",
+    "CommentTheme",
     "CommentStatus",
     "Consultation",
     "ConsultationTranslation",
@@ -57,6 +59,7 @@ __all__ = [
     "SectionText",
     "Stance",
     "Status",
+    "Theme",
     "VersionText",
     "VersionTranslation",
 ]

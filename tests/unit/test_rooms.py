@@ -11,8 +11,8 @@ import portal.web
 WEB = Path(portal.web.__file__).parent
 FEATURES = sorted(p.name for p in WEB.iterdir() if (p / "__init__.py").exists())
 # A feature's views may use another feature's only where a page shows both: the consultation
-# page lists its decisions.
-ALLOWED_CROSSINGS = {("consultations", "decisions")}
+# page and the feedback workspace show the consultation's decisions as that room renders them.
+ALLOWED_CROSSINGS = {("consultations", "decisions"), ("feedback", "decisions")}
 
 
 def _features_imported(path: Path) -> set[str]:
@@ -27,7 +27,14 @@ def _features_imported(path: Path) -> set[str]:
 
 
 def test_each_feature_is_a_package_with_its_views():
-    assert FEATURES == ["consultations", "decisions", "moderation", "public", "staff_accounts"]
+    assert FEATURES == [
+        "consultations",
+        "decisions",
+        "feedback",
+        "moderation",
+        "public",
+        "staff_accounts",
+    ]
     assert all((WEB / feature / "views.py").exists() for feature in FEATURES)
     assert not [p.name for p in WEB.glob("*.py") if p.stem in ("member", "staff", "decisions")]
 
@@ -53,6 +60,7 @@ def test_every_staff_room_has_the_staff_guard(app):
         "staff_accounts",
         "staff_consultations",
         "staff_decisions",
+        "feedback",
         "moderation",
     }
     for name in staff_rooms:
@@ -74,11 +82,14 @@ def test_blueprint_names_match_what_they_serve(app):
         "staff_accounts": "/staff",
         "staff_consultations": "/staff/consultations",
         "staff_decisions": "/staff/consultations",
+        "feedback": "/staff/consultations",
         "moderation": "/staff/moderation",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith(("decisions.", "staff_decisions.")):
             assert "/decisions" in rule.rule, rule.rule
+        if rule.endpoint.startswith("feedback."):
+            assert "/feedback" in rule.rule, rule.rule
 
 
 def test_template_filters_are_registered_by_create_app_itself(app):

@@ -11,18 +11,12 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from consultations.models.comment import MAX_COMMENT_CHARS, Stance
 
-# The stances are the domain's (`Stance`); these are only their words: as a member picks one,
-# and as a comment is labelled with it.
+# The stances are the domain's (`Stance`); these are their words as a member picks one (how a
+# comment is labelled with it: `portal.web.names.STANCE_NAMES`).
 STANCE_CHOICES = {
     Stance.SUPPORTS: _l("I support this"),
     Stance.CONCERNS: _l("I have concerns"),
     Stance.QUESTION: _l("I have a question"),
-    Stance.OTHER: _l("Other"),
-}
-STANCE_NAMES = {
-    Stance.SUPPORTS: _l("Supports"),
-    Stance.CONCERNS: _l("Has concerns"),
-    Stance.QUESTION: _l("Question"),
     Stance.OTHER: _l("Other"),
 }
 STANCES = [SelectChoice(stance.value, STANCE_CHOICES[stance]) for stance in Stance]

@@ -29,7 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from consultations.models import Consultation, PlaceType
+from consultations.models import Consultation
 from consultations.models.comment import MAX_COMMENT_CHARS
 from consultations.services.consultations import Details
 from portal.accounts.forms import REQUIRED
@@ -51,6 +51,7 @@ from portal.web.fields import (
     typed_in,
     typed_translations,
 )
+from portal.web.names import PLACE_NAMES
 
 MAX_TITLE_CHARS = 200
 MAX_SUMMARY_CHARS = 5_000
@@ -255,15 +256,6 @@ def _feedback(label: str) -> TextAreaField:
         ],
         render_kw={"rows": 4},
     )
-
-
-PLACE_NAMES = {
-    PlaceType.COMMUNITY_CENTRE: _l("Community centre"),
-    PlaceType.SHELTER: _l("Shelter or crisis centre"),
-    PlaceType.OFFICE: _l("The group's office"),
-    PlaceType.ONLINE: _l("Online call"),
-    PlaceType.OTHER: _l("Somewhere else"),
-}
 
 
 class MeetingForm(FlaskForm):

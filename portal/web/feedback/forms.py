@@ -1,0 +1,89 @@
+"""Forms of the feedback workspace: the filters (a GET form: the page's address says what is
+shown, so it can be kept and shared among staff), a new theme, and tagging."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+
+from consultations.models import CommentStatus, Stance, Theme
+from consultations.models.theme import MAX_THEME_CHARS
+from consultations.services.feedback import MAX_QUERY_CHARS, Filters
+from portal.web.fields import at_most, no_hidden_characters, refusal_message, strip
+from portal.web.names import STANCE_NAMES
+
+STATUS_NAMES = {
+    CommentStatus.VISIBLE: _l("Published"),
+    CommentStatus.PENDING: _l("Waiting for review"),
+    CommentStatus.HIDDEN: _l("Hidden"),
+}
+
+MESSAGES = {
+    "empty": _l("Write the theme's name."),
+    "too_long": _l("A theme's name can be at most %(max)d characters long.", max=MAX_THEME_CHARS),
+    "control": _l("Remove the invisible or control characters from this field."),
+    "duplicate": _l("There is already a theme with this name."),
+    "too_many": _l("This consultation has as many themes as it can have. Delete one first."),
+    "no_comments": _l("Tick at least one comment."),
+    "no_themes": _l("Tick at least one theme."),
+}
+
+
+def feedback_message(code: str) -> str:
+    return refusal_message(MESSAGES, code)
+
+
+class FilterForm(FlaskForm):
+    """Read from the query string; a value that is not one of the choices shows everything."""
+
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    stance = SelectField(_l("Stance"), validate_choice=True)
+    theme = SelectField(_l("Theme"), validate_choice=True)
+    version = SelectField(_l("Version"), validate_choice=True)
+    status = SelectField(_l("Status"), validate_choice=True)
+    text = StringField(
+        _l("Words in the text"),
+        filters=[strip],
+        validators=[at_most(MAX_QUERY_CHARS), no_hidden_characters],
+    )
+
+    def fill_choices(self, themes: list[Theme], versions: list[int]) -> None:
+        everything = SelectChoice("", _l("All"))
+        self.stance.choices = [everything] + [
+            SelectChoice(stance.value, STANCE_NAMES[stance]) for stance in Stance
+        ]
+        self.theme.choices = [everything] + [
+            SelectChoice(str(theme.id), theme.name) for theme in themes
+        ]
+        self.version.choices = [everything] + [
+            SelectChoice(str(number), str(number)) for number in versions
+        ]
+        self.status.choices = [everything] + [
+            SelectChoice(status.value, name) for status, name in STATUS_NAMES.items()
+        ]
+
+    def filters(self) -> Filters:
+        """What the valid fields ask for; a field with an error filters nothing."""
+
+        def ok(field: SelectField | StringField) -> str:
+            return "" if field.errors else (field.data or "")
+
+        return Filters(
+            stance=Stance(ok(self.stance)) if ok(self.stance) else None,
+            theme_id=int(ok(self.theme)) if ok(self.theme) else None,
+            version=int(ok(self.version)) if ok(self.version) else None,
+            status=CommentStatus(ok(self.status)) if ok(self.status) else None,
+            text=ok(self.text),
+        )
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(
+        _l("New theme"),
+        filters=[strip],
+        validators=[at_most(MAX_THEME_CHARS), no_hidden_characters],
+    )
