@@ -86,7 +86,7 @@ translations: $(VENV)/.installed ## Extract strings and update the kk/ru catalog
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output \
 	  --project Kenes --copyright-holder "Kenes contributors" --msgid-bugs-address "" \
 	  -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
 bench: $(VENV)/.installed ## Measure a ballot's cost (rewrite + WAL checkpoint / CLUSTER) on SQLite and PostgreSQL
 	$(BIN)/python scripts/bench_ballots.py

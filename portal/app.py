@@ -49,7 +49,12 @@ from portal.security import fingerprint, headers, padding, passwords, privacy, s
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
 from portal.web.fields import almaty, day
-from portal.web.names import STANCE_NAMES
+from portal.web.names import (
+    PRIORITY_NAMES,
+    RECOMMENDATION_STATUS_NAMES,
+    REGION_NAMES,
+    STANCE_NAMES,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages under these prefixes are for signed-in people (or lead there): never cached.
@@ -117,7 +122,12 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["same_length"] = padding.same_length
     app.jinja_env.globals["mark"] = padding.mark
     app.jinja_env.globals["padding_for"] = padding.padding_for
-    app.jinja_env.globals["stance_names"] = STANCE_NAMES
+    app.jinja_env.globals.update(
+        stance_names=STANCE_NAMES,
+        recommendation_status_names=RECOMMENDATION_STATUS_NAMES,
+        priority_names=PRIORITY_NAMES,
+        region_names=REGION_NAMES,
+    )
     app.jinja_env.globals["max_comment_chars"] = MAX_COMMENT_CHARS
     # A title, question or option in the reader's language, or the main one (with its `lang`).
     app.jinja_env.globals["shown"] = in_reader_language
@@ -211,6 +221,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.ids import DatabaseId
     from portal.web.moderation import views as moderation
     from portal.web.public import views as public
+    from portal.web.recommendations import staff as staff_recommendations
+    from portal.web.recommendations import views as recommendations
+    from portal.web.records import staff as staff_records
+    from portal.web.records import views as records
     from portal.web.staff_accounts import views as staff_accounts
 
     # Before any route is added: every <int:…> is an id in the range the database stores.
@@ -223,11 +237,15 @@ def _register_blueprints(app: Flask) -> None:
         account.bp,  # /account
         consultations.bp,  # /consultations
         decisions.bp,  # /consultations/<id>/decisions
+        records.bp,  # /records
+        recommendations.bp,  # /recommendations
         staff_accounts.bp,  # /staff, /staff/invites, /staff/members
         staff_consultations.bp,  # /staff/consultations
         staff_decisions.bp,  # /staff/consultations/<id>/decisions
         feedback.bp,  # /staff/consultations/<id>/feedback
         moderation.bp,  # /staff/moderation
+        staff_records.bp,  # /staff/records
+        staff_recommendations.bp,  # /staff/recommendations
     ):
         app.register_blueprint(blueprint)
 

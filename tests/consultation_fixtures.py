@@ -109,7 +109,7 @@ def open_consultation(
     return made
 
 
-def fill(app, url: str) -> str:
+def fill(app, url: str) -> str:  # noqa: C901 — one branch per placeholder
     """Replace {consultation}, {comment}, {decision} (an open single-choice decision in that
     consultation) and {theme} (a feedback theme of it) in a route's example URL."""
     if "{consultation}" in url or "{comment}" in url:
@@ -124,6 +124,18 @@ def fill(app, url: str) -> str:
             )
         if "{theme}" in url:
             url = url.replace("{theme}", str(_theme(app, made.public_id)))
+    if any(f"{{{name}}}" in url for name in ("record", "record_id", "quote")):
+        from tests.record_fixtures import published_record
+
+        record = published_record(app)
+        url = url.replace("{record}", record.number).replace("{record_id}", str(record.record_id))
+        url = url.replace("{quote}", str(record.quote_id))
+    if "{recommendation" in url:
+        from tests.record_fixtures import published_recommendation
+
+        rec_id, number = published_recommendation(app)
+        url = url.replace("{recommendation}", number)
+        url = url.replace("{recommendation_id}", str(rec_id))
     return url
 
 

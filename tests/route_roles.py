@@ -65,3 +65,7 @@ STAFF_DONE = expect(
 ADMIN_DONE = expect(
     anonymous=302, pending=303, member=404, staff_unenrolled=303, staff=404, admin=303, disabled=302
 )
+# A staff form sent with what the form refuses: said so on the page, with a 400.
+STAFF_REFUSED = expect(
+    anonymous=302, pending=303, member=404, staff_unenrolled=303, staff=400, admin=400, disabled=302
+)

@@ -31,6 +31,7 @@ from tests.route_roles import (  # noqa: F401 — re-exported for the tests
     expect,
     same,
 )
+from tests.routes_records import RECORD_ROUTES
 from tests.routes_staff_consultations import STAFF_CONSULTATION_ROUTES
 
 ROUTES: tuple[Route, ...] = (
@@ -230,7 +231,7 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-ROUTES = ROUTES + STAFF_CONSULTATION_ROUTES
+ROUTES = ROUTES + STAFF_CONSULTATION_ROUTES + RECORD_ROUTES
 
 
 def routes_for(method: str) -> list[Route]:

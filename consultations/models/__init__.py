@@ -31,9 +31,40 @@ from consultations.models.decision import (
     ProposalAnswer,
 )
 from consultations.models.member import Member, Role
+from consultations.models.outbox import Action, OutboxEntry, PublicNumber, Published
+from consultations.models.recommendation import (
+    Addressee,
+    Priority,
+    Recommendation,
+    RecommendationRegion,
+    RecommendationStatus,
+    Region,
+    StatusChange,
+)
+from consultations.models.record import (
+    AdvisoryRecord,
+    RecordQuote,
+    RecordRecommendation,
+    RecordRevision,
+)
 from consultations.models.theme import CommentTheme, Theme
 
 __all__ = [
+    "Action",
+    "Addressee",
+    "AdvisoryRecord",
+    "OutboxEntry",
+    "Priority",
+    "PublicNumber",
+    "Published",
+    "RecordQuote",
+    "RecordRecommendation",
+    "RecordRevision",
+    "Recommendation",
+    "RecommendationRegion",
+    "RecommendationStatus",
+    "Region",
+    "StatusChange",
     "AuditEvent",
     "Ballot",
     "Comment",

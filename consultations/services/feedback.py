@@ -124,6 +124,12 @@ def _titles(versions: list[DocumentVersion], main_locale: str) -> dict[str, str]
     return titles
 
 
+def section_titles(session: Session, consultation: Consultation) -> dict[str, str]:
+    """Each section key's latest title in the consultation's main language."""
+    versions = consultations.published_versions(session, consultation)
+    return _titles(versions, consultation.main_locale)
+
+
 def themes_of(session: Session, consultation: Consultation) -> list[Theme]:
     return list(
         session.scalars(

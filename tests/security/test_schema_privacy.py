@@ -12,7 +12,8 @@ pytestmark = pytest.mark.postgres
 
 SUSPICIOUS = re.compile(
     r"(^|_)(ip|ips|ipv4|ipv6|addr|address|agent|ua|email|e_mail|mail|phone|"
-    r"mobile|tel|forwarded)(_|$)|addr|agent|email|phone",
+    # "addressee": the body a recommendation is addressed to (issue 12), not anyone's address.
+    r"mobile|tel|forwarded)(_|$)|addr(?!essee)|agent|email|phone",
     re.IGNORECASE,
 )
 
@@ -49,6 +50,8 @@ def test_the_pattern_catches_identifying_names(name):
     assert SUSPICIOUS.search(name)
 
 
-@pytest.mark.parametrize("name", ["pseudonym", "created_on", "stance", "description", "quip"])
+@pytest.mark.parametrize(
+    "name", ["pseudonym", "created_on", "stance", "description", "quip", "addressee_id"]
+)
 def test_the_pattern_spares_ordinary_names(name):
     assert not SUSPICIOUS.search(name)

@@ -33,6 +33,8 @@ def test_each_feature_is_a_package_with_its_views():
         "feedback",
         "moderation",
         "public",
+        "recommendations",
+        "records",
         "staff_accounts",
     ]
     assert all((WEB / feature / "views.py").exists() for feature in FEATURES)
@@ -62,6 +64,8 @@ def test_every_staff_room_has_the_staff_guard(app):
         "staff_decisions",
         "feedback",
         "moderation",
+        "staff_records",
+        "staff_recommendations",
     }
     for name in staff_rooms:
         guards = [f.__name__ for f in app.before_request_funcs.get(name, [])]
@@ -84,6 +88,10 @@ def test_blueprint_names_match_what_they_serve(app):
         "staff_decisions": "/staff/consultations",
         "feedback": "/staff/consultations",
         "moderation": "/staff/moderation",
+        "records": "/records",
+        "recommendations": "/recommendations",
+        "staff_records": "/staff/records",
+        "staff_recommendations": "/staff/recommendations",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith(("decisions.", "staff_decisions.")):

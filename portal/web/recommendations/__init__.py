@@ -1,0 +1,1 @@
+"""The recommendation register: public pages, and staff keeping it (issue 12)."""

@@ -1,0 +1,63 @@
+"""The public recommendation register (`/recommendations…`): the list, filtered by status,
+addressee, region and year with counts per status, and each recommendation's page with its
+timeline and the records that make it. Anyone may read them; no session is started for it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import get_locale
+
+from consultations.errors import NotFound
+from consultations.services import recommendations
+from portal import clock
+from portal.extensions import db
+from portal.web.recommendations.forms import RegisterFilterForm
+
+bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
+FILTERS = ("status", "addressee", "region", "year")
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else 1
+
+
+def _page_url(page: int) -> str:
+    """This list's address, on another page: the filters stay."""
+    kept = {k: v[:40] for k, v in request.args.items() if k in FILTERS}
+    return url_for(".index", **kept, page=page)
+
+
+@bp.get("")
+def index() -> str:
+    form = RegisterFilterForm(request.args).with_choices(
+        recommendations.addressees(db.session),
+        recommendations.years(db.session),
+        str(get_locale()),
+    )
+    form.validate()
+    register = recommendations.register(db.session, form.filters(), page=_page_number())
+    return render_template(
+        "recommendations/index.html",
+        form=form,
+        register=register,
+        prev_url=_page_url(register.page - 1) if register.page > 1 else None,
+        next_url=_page_url(register.page + 1) if register.page < register.pages else None,
+        filtered=any(request.args.get(name) for name in FILTERS),
+    )
+
+
+@bp.get("/<number>")
+def show(number: str) -> str:
+    try:
+        recommendation = recommendations.published(db.session, number.upper()[:16])
+    except NotFound:
+        abort(404)
+    return render_template(
+        "recommendations/show.html",
+        recommendation=recommendation,
+        history=recommendations.history(db.session, recommendation),
+        records=recommendations.records_of(db.session, recommendation),
+        today=clock.now().date(),
+    )
