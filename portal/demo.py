@@ -2,7 +2,8 @@
 
 Accounts with known demo passphrases (printed, never for production: the command refuses to
 run unless KENES_ENV=development), invitation codes to try joining, a consultation with its
-decisions, and demonstration ballots. Later issues add published records.
+decisions, demonstration ballots, and the group's published advice (`portal.demo_advice`): a
+closed and an upcoming consultation, an advisory record, the recommendation register.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from consultations.models import Ballot, Consultation, Decision, Member, Role
 from consultations.services import ballots, decisions, members
-from portal import demo_consultation
+from portal import demo_advice, demo_consultation
 from portal.accounts import credentials
 
 DEMO_PASSPHRASE = "demo only quiet river morning"  # noqa: S105 — printed demo value, development only
@@ -51,6 +52,7 @@ def seed(session: Session, *, only_if_empty: bool, now: datetime) -> list[str]:
     session.flush()
     public_id = demo_consultation.seed(session, staff=made[0], voices=made[1:], now=now)
     lines.append(f"A demonstration consultation: /consultations/{public_id}")
+    lines += demo_advice.seed(session, staff=made[0], voices=made[1:], now=now)
     issued = credentials.issue_invites(
         session, role=Role.MEMBER, count=2, days=14, issued_by=None, now=now
     )
@@ -75,6 +77,40 @@ def cast_ballots(
     """Cast the demo members' ballots, one per step: the caller commits after each, so every
     ballot has a transaction of its own (checklist 42). Casts nothing if the demo decisions
     have ballots already."""
+    voters = [members.find_by_pseudonym(session, name) for name, role, _ in DEMO_ACCOUNTS]
+    voters = [v for v in voters if v is not None and v.role == Role.MEMBER]
+    yield from _open_consultation_ballots(session, key_for, voters)
+    for consultation, decision, voter, choices in demo_advice.cast_ballots(
+        session, key_for, voters
+    ):
+        _cast(session, consultation, decision, voter, choices, key_for)
+        yield
+
+
+def _cast(  # noqa: PLR0913 — one ballot, as a member cast it while voting was open
+    session: Session,
+    consultation: Consultation,
+    decision: Decision,
+    voter: Member,
+    choices: list[int],
+    key_for: Callable[[Member], Callable[[int], str]],
+) -> None:
+    ballots.cast(
+        session,
+        consultation,
+        decision,
+        choices,
+        voter=voter,
+        key_for=key_for(voter),
+        clock=_At(decision.opens_at + timedelta(hours=1)),
+    )
+
+
+def _open_consultation_ballots(
+    session: Session,
+    key_for: Callable[[Member], Callable[[int], str]],
+    voters: list[Member],
+) -> Iterator[None]:
     consultation = session.scalar(
         select(Consultation).where(Consultation.title == demo_consultation.TITLE)
     )
@@ -91,18 +127,7 @@ def cast_ballots(
         select(Ballot.decision_id).where(Ballot.decision_id.in_([d.id for d in found])).limit(1)
     ):
         return
-    voters = [members.find_by_pseudonym(session, name) for name, role, _ in DEMO_ACCOUNTS]
-    voters = [v for v in voters if v is not None and v.role == Role.MEMBER]
     for position, voter_index, choices in demo_consultation.DEMO_BALLOTS:
         decision = decisions.get(session, consultation, found[position].public_id)
-        voter = voters[voter_index]
-        ballots.cast(
-            session,
-            consultation,
-            decision,
-            choices,
-            voter=voter,
-            key_for=key_for(voter),
-            clock=_At(decision.opens_at + timedelta(hours=1)),
-        )
+        _cast(session, consultation, decision, voters[voter_index], choices, key_for)
         yield

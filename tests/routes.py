@@ -153,6 +153,7 @@ ROUTES: tuple[Route, ...] = (
     # Staff.
     # Consultations, as members read them.
     Route("consultations.index", "GET", "/consultations", ACCOUNT),
+    Route("consultations.outcomes", "GET", "/consultations/outcomes", ACCOUNT),
     Route("consultations.show", "GET", "/consultations/{consultation}", ACCOUNT),
     Route("consultations.changes", "GET", "/consultations/{consultation}/changes", ACCOUNT),
     Route(

@@ -107,6 +107,8 @@ STAFF_CONSULTATION_ROUTES: tuple[Route, ...] = (
         {"reason": "It could identify someone."},
     ),
     Route("moderation.restore", "POST", f"{_M}/restore", STAFF_DONE),
+    # A visible comment: said so on its page (hide it first).
+    Route("moderation.redact_quotes", "POST", f"{_M}/redact-quotes", STAFF_DONE),
     # A session signed in moments ago needs no passphrase for these two.
     Route("moderation.remove", "POST", f"{_M}/remove", STAFF_DONE),
     Route("moderation.reveal_author", "POST", f"{_M}/author", STAFF),

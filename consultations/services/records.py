@@ -32,6 +32,7 @@ from consultations.models import (
     RecordQuote,
     RecordRecommendation,
     RecordRevision,
+    StatusChange,
 )
 from consultations.models.record import (
     MAX_ADVICE_CHARS,
@@ -526,3 +527,67 @@ def for_consultation(session: Session, consultation: Consultation) -> list[Advis
 def published_on(record: AdvisoryRecord) -> date | None:
     first = next((r for r in record.revisions if r.published_at is not None), None)
     return first.published_at.date() if first and first.published_at else None
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A published record made from a consultation, and where each of its recommendations
+    stands: its current status and the latest step of its history."""
+
+    record: AdvisoryRecord
+    revision: RecordRevision  # the latest published
+    recommendations: list[tuple[Recommendation, StatusChange | None]]
+
+
+def outcomes(
+    session: Session, consultation_ids: Sequence[int] | None = None
+) -> dict[int, list[Outcome]]:
+    """Consultation id → what came of it, for the consultations given (all if None): five
+    queries whatever their number."""
+    query = (
+        select(AdvisoryRecord)
+        .where(
+            AdvisoryRecord.consultation_id.is_not(None),
+            AdvisoryRecord.number.is_not(None),
+            AdvisoryRecord.withdrawn_on.is_(None),
+        )
+        .order_by(AdvisoryRecord.year, AdvisoryRecord.serial)
+        .options(selectinload(AdvisoryRecord.revisions))
+    )
+    if consultation_ids is not None:
+        query = query.where(AdvisoryRecord.consultation_id.in_(consultation_ids))
+    found = list(session.scalars(query))
+    linked = {link.recommendation_id for record in found for link in record.links}
+    by_id = {
+        rec.id: rec
+        for rec in session.scalars(
+            select(Recommendation).where(
+                Recommendation.id.in_(linked), Recommendation.published_at.is_not(None)
+            )
+        )
+    }
+    last: dict[int, StatusChange] = {}
+    for change in session.scalars(
+        select(StatusChange)
+        .where(StatusChange.recommendation_id.in_(by_id))
+        .order_by(StatusChange.on, StatusChange.id)
+    ):
+        last[change.recommendation_id] = change
+    result: dict[int, list[Outcome]] = {}
+    for record in found:
+        published = [r for r in record.revisions if r.published_at is not None]
+        recs = sorted(
+            (
+                by_id[link.recommendation_id]
+                for link in record.links
+                if link.recommendation_id in by_id
+            ),
+            key=lambda rec: (rec.year or 0, rec.serial or 0),
+        )
+        result.setdefault(record.consultation_id or 0, []).append(
+            Outcome(record, published[-1], [(rec, last.get(rec.id)) for rec in recs])
+        )
+    return result

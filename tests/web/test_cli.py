@@ -147,24 +147,34 @@ def test_demo_seed_in_development(app_factory):
 
 
 def test_demo_consultation_is_alive_in_three_languages(app_factory):
-    from consultations.models import Comment, DocumentVersion, SectionText
+    from consultations.models import Comment, Consultation, DocumentVersion, SectionText
+    from portal import demo_consultation
 
     app = app_factory(KENES_ENV="development")
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert "/consultations/" in result.output
     with app.app_context():
-        assert {c.stance for c in db.session.scalars(select(Comment))} == {
+        demo = db.session.scalar(
+            select(Consultation).where(Consultation.title == demo_consultation.TITLE)
+        )
+        mine = Comment.consultation_id == demo.id
+        assert {c.stance for c in db.session.scalars(select(Comment).where(mine))} == {
             "supports",
             "concerns",
             "question",
             "other",
         }
         assert {t.locale for t in db.session.scalars(select(SectionText))} == {"kk", "ru", "en"}
-        assert len(list(db.session.scalars(select(DocumentVersion)))) == 2
-        assert any(c.meeting_id for c in db.session.scalars(select(Comment)))
+        versions = select(DocumentVersion).where(DocumentVersion.consultation_id == demo.id)
+        assert len(list(db.session.scalars(versions))) == 2
+        assert any(c.meeting_id for c in db.session.scalars(select(Comment).where(mine)))
         from consultations.models import Ballot, Decision
 
-        found = list(db.session.scalars(select(Decision).order_by(Decision.id)))
+        found = list(
+            db.session.scalars(
+                select(Decision).where(Decision.consultation_id == demo.id).order_by(Decision.id)
+            )
+        )
         assert [d.kind for d in found] == ["proposal", "ranked", "single"]
         counted = [
             db.session.scalar(
@@ -178,5 +188,64 @@ def test_demo_consultation_is_alive_in_three_languages(app_factory):
     # Seeding again adds no ballot.
     app.test_cli_runner().invoke(args=["demo", "seed", "--if-empty"])
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 3
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 5
         db.session.remove()
+
+
+def test_the_demo_is_a_living_portal(app_factory):
+    """Issue 12: besides the open consultation, a closed one with its decision counted, an
+    upcoming one, a record with a correction and a redacted quote in three languages, and six
+    recommendations to several bodies across the statuses."""
+    from consultations.models import (
+        Addressee,
+        AdvisoryRecord,
+        Ballot,
+        Consultation,
+        Decision,
+        Recommendation,
+        RecommendationStatus,
+        RecordQuote,
+        RecordRevision,
+        Status,
+        StatusChange,
+    )
+
+    app = app_factory(KENES_ENV="development")
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        from portal import clock
+
+        now = clock.now()
+        statuses = [c.status(now) for c in db.session.scalars(select(Consultation))]
+        assert sorted(statuses) == sorted([Status.OPEN, Status.CLOSED, Status.UPCOMING])
+        closed = next(
+            c for c in db.session.scalars(select(Consultation)) if c.status(now) == Status.CLOSED
+        )
+        decision = db.session.scalar(select(Decision).where(Decision.consultation_id == closed.id))
+        assert decision.sealed
+        ballots = select(func.count()).select_from(Ballot).where(Ballot.decision_id == decision.id)
+        assert db.session.scalar(ballots) == 2
+        records = list(db.session.scalars(select(AdvisoryRecord).order_by(AdvisoryRecord.id)))
+        assert sorted(r.locale for r in records) == ["en", "kk", "ru"]
+        original = records[0]
+        assert {r.translation_of_id for r in records[1:]} == {original.id}
+        revisions = select(RecordRevision).where(RecordRevision.record_id == original.id)
+        assert [r.number for r in db.session.scalars(revisions)] == [1, 2]
+        redacted = db.session.scalars(
+            select(RecordQuote).where(RecordQuote.redacted_on.is_not(None))
+        )
+        assert len(list(redacted)) == 2  # the same words, in both revisions
+        recs = list(db.session.scalars(select(Recommendation)))
+        assert len(recs) == 6
+        assert len({r.addressee_id for r in recs}) >= 3
+        assert db.session.scalar(select(func.count()).select_from(Addressee)) == 4
+        assert {r.locale for r in recs} == {"kk", "ru", "en"}
+        every = {c.status for c in db.session.scalars(select(StatusChange))}
+        assert every == set(RecommendationStatus)
+        db.session.remove()
+    client = app.test_client()
+    for path in ("/records", f"/records/{original.number}", f"/records/{original.number}/v1"):
+        assert client.get(path).status_code == 200, path
+    assert "[removed to protect a member]" in client.get(f"/records/{original.number}").get_data(
+        as_text=True
+    )

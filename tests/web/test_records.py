@@ -17,6 +17,7 @@ from consultations.models import (
     Addressee,
     AdvisoryRecord,
     Comment,
+    Consultation,
     Member,
     OutboxEntry,
     Priority,
@@ -32,6 +33,7 @@ from consultations.services.records import NewQuote, RecordRefused, Texts
 from portal.extensions import db
 from tests.consultation_fixtures import open_consultation
 from tests.factories import make_member, sign_in
+from tests.record_fixtures import published_record
 
 pytestmark = pytest.mark.postgres
 
@@ -482,3 +484,72 @@ def test_public_pages_name_no_member(app, staff):
         assert not re.search(r"comment[-_]?(?:id)?[=-]?\d", body), path
     assert len(seen) >= 5  # the lists, the record and its v1 permalink, the recommendation
     assert not comment_ids & set(re.findall(r"(?<=/)\d+(?=\W)", " ".join(seen)))
+
+
+def test_hiding_a_quoted_comment_offers_to_redact_it_everywhere(app, staff):
+    """Issue 12: hiding a comment for identifying someone finds every quote whose words are in
+    it and offers, on the moderation page, one click to redact them all."""
+    public_id, comment_id = quotable_comment(app)
+    record_id = a_record(app, staff, consultation=public_id)
+    excerpt = "слишком долго"
+    staff.post(
+        f"/staff/records/{record_id}/draft",
+        data={
+            "title": "T",
+            "summary": "",
+            "advice": "A",
+            "add_quote": [comment_id],
+            f"excerpt-{comment_id}": excerpt,
+        },
+    )
+    staff.post(f"/staff/records/{record_id}/publish")
+    hidden = staff.post(
+        f"/staff/moderation/{comment_id}/hide", data={"reason": "It could identify someone."}
+    )
+    assert hidden.status_code == 303
+    assert hidden.location == f"/staff/moderation/{comment_id}"
+    page = page_of(staff.get(hidden.location))
+    assert "Its words are quoted in advisory records" in page
+    assert f"«{excerpt}»" in page
+    assert staff.post(f"/staff/moderation/{comment_id}/redact-quotes").status_code == 303
+    assert "removed from 1 quote" in page_of(staff.get(f"/staff/moderation/{comment_id}"))
+    with app.app_context():
+        number = db.session.get(AdvisoryRecord, record_id).number
+        db.session.remove()
+    public = page_of(app.test_client().get(f"/records/{number}"))
+    assert excerpt not in public
+    assert "[removed to protect a member]" in public
+
+
+def test_members_see_what_became_of_their_advice(app, staff, clock):
+    """A closed consultation, and `/consultations/outcomes`, show the records made from it and
+    where each recommendation stands, with its last change."""
+    made = published_record(app)
+    member = app.test_client()
+    sign_in(member, make_member(app, "Curious Member"), clock)
+    with app.app_context():
+        record = db.session.get(AdvisoryRecord, made.record_id)
+        consultation = db.session.get(Consultation, record.consultation_id)
+        public_id = consultation.public_id
+        recommendation = db.session.get(Recommendation, made.recommendation_id)
+        recommendations.change_status(
+            db.session,
+            recommendation,
+            RecommendationStatus.ACCEPTED,
+            on=now_of(app).date(),
+            note="Accepted in writing.",
+            evidence="",
+            actor=db.session.get(Member, staff.account.id),
+            now=now_of(app),
+        )
+        consultation.closes_at = now_of(app) - timedelta(minutes=1)
+        db.session.commit()
+        db.session.remove()
+    outcomes = page_of(member.get("/consultations/outcomes"))
+    assert made.number in outcomes
+    assert made.recommendation in outcomes
+    assert "Accepted" in outcomes
+    assert "last change on" in outcomes
+    closed = page_of(member.get(f"/consultations/{public_id}"))
+    assert "What became of our advice" in closed
+    assert made.number in closed

@@ -214,8 +214,17 @@ def test_the_demo_reads_whole_in_each_language(app_factory):
     with app.app_context():
         from consultations.models import Consultation
 
-        public_id = db.session.scalar(select(Consultation.public_id))
-        decision_ids = list(db.session.scalars(select(Decision.public_id).order_by(Decision.id)))
+        public_id = db.session.scalar(
+            select(Consultation.public_id).where(Consultation.title == demo_consultation.TITLE)
+        )
+        decision_ids = list(
+            db.session.scalars(
+                select(Decision.public_id)
+                .join(Consultation, Consultation.id == Decision.consultation_id)
+                .where(Consultation.public_id == public_id)
+                .order_by(Decision.id)
+            )
+        )
         db.session.remove()
     client = app.test_client()
     sign_in(client, make_member(app, "Demo Reader"))

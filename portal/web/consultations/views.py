@@ -13,8 +13,8 @@ from flask_login import current_user, login_required
 
 from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
-from consultations.models import CommentStatus
-from consultations.services import comments, consultations, reading
+from consultations.models import CommentStatus, Status
+from consultations.services import comments, consultations, reading, records
 from consultations.services.comments import CommentRefused
 from portal import clock
 from portal.extensions import db
@@ -108,7 +108,31 @@ def render_consultation(
         new_form=lambda key, parent="": CommentForm(
             formdata=None, section=key or "", parent=parent
         ),
+        outcomes=records.outcomes(db.session, [page_data.consultation.id]).get(
+            page_data.consultation.id, []
+        )
+        if page_data.status == Status.CLOSED
+        else [],
     ), status
+
+
+@bp.get("/outcomes")
+def outcomes() -> str:
+    """What became of the group's advice: for each consultation members can see, the records
+    made from it and where each of their recommendations stands."""
+    listed = consultations.listing(
+        db.session,
+        clock.now(),
+        include_drafts=permissions.is_staff(_viewer()),
+        include_archived=True,
+    )
+    found = records.outcomes(db.session, [item.consultation.id for item in listed])
+    return render_template(
+        "consultations/outcomes.html",
+        listed=[
+            (item, found[item.consultation.id]) for item in listed if item.consultation.id in found
+        ],
+    )
 
 
 @bp.get("/<public_id>")

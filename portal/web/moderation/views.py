@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consultations.errors import NotAllowed
 from consultations.models import Comment, CommentStatus
-from consultations.services import comments, consultations
+from consultations.services import comments, consultations, records
 from portal import clock
 from portal.accounts.confirm import confirmed, needs_confirmation
 from portal.extensions import db
@@ -74,6 +75,10 @@ def _comment_page(  # type: ignore[no-untyped-def]
         reports=comments.open_reports(db.session, comment),
         consultations=consultations.by_ids(db.session, {comment.consultation_id}),
         single=True,
+        # A hidden comment's words may stand in published records: offer to take them out.
+        quoted=records.quotes_within(db.session, comment.text)
+        if comment.status == CommentStatus.HIDDEN
+        else [],
         **_forms((comment.id, failed) if failed else None, hide_form, confirm_form),
     ), status
 
@@ -143,7 +148,38 @@ def hide(comment_id: int):  # type: ignore[no-untyped-def]
         db.session, comment, actor=acting_staff(), reason=form.reason.data, now=clock.now()
     )
     db.session.commit()
+    if records.quotes_within(db.session, comment.text):
+        flash(
+            _(
+                "The comment is hidden. Its words are quoted in advisory records: if they could "
+                "identify someone, remove them below."
+            ),
+            "success",
+        )
+        return redirect(url_for(".comment_page", comment_id=comment.id), code=303)
     return _done(comment, _("The comment is hidden. Its author sees the reason."))
+
+
+@bp.post("/<int:comment_id>/redact-quotes")
+def redact_quotes(comment_id: int) -> Response:
+    """Take this hidden comment's words out of every advisory record that quotes them."""
+    comment = _comment(comment_id)
+    if comment.status != CommentStatus.HIDDEN:
+        flash(_("Hide the comment first: only a hidden comment's words are removed."), "error")
+        return redirect(url_for(".comment_page", comment_id=comment.id), code=303)
+    redacted = records.redact_within(
+        db.session, comment.text, actor=acting_staff(), now=clock.now()
+    )
+    db.session.commit()
+    flash(
+        ngettext(
+            "The words are removed from %(num)d quote in advisory records.",
+            "The words are removed from %(num)d quotes in advisory records.",
+            len(redacted),
+        ),
+        "success",
+    )
+    return redirect(url_for(".comment_page", comment_id=comment.id), code=303)
 
 
 @bp.post("/<int:comment_id>/restore")
