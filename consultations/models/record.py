@@ -11,12 +11,16 @@ loses its text, dated, in every revision that holds it.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultations.db import Base, UtcDateTime
 from consultations.languages import in_locales
+
+if TYPE_CHECKING:
+    from consultations.models.consultation import Consultation
 
 MAX_TITLE_CHARS = 300
 MAX_SUMMARY_CHARS = 5_000
@@ -52,14 +56,16 @@ class AdvisoryRecord(Base):
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
+    consultation: Mapped[Consultation | None] = relationship(lazy="raise")
     revisions: Mapped[list[RecordRevision]] = relationship(
         back_populates="record",
         lazy="raise",
         cascade="all, delete-orphan",
         order_by="RecordRevision.number",
     )
+    # Loaded when staff edit a record; readers' pages join the recommendations instead.
     links: Mapped[list[RecordRecommendation]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan"
+        lazy="select", cascade="all, delete-orphan"
     )
 
 

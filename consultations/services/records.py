@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, lazyload, selectinload
 
 from consultations.errors import KenesError, NotFound
 from consultations.languages import LOCALES
@@ -436,17 +436,17 @@ def _page(
     shown: RecordRevision,
     revisions: list[RecordRevision],
 ) -> RecordPage:
-    linked = [link.recommendation_id for link in record.links]
-    recommendations = (
-        list(
-            session.scalars(
-                select(Recommendation)
-                .where(Recommendation.id.in_(linked), Recommendation.published_at.is_not(None))
-                .order_by(Recommendation.year, Recommendation.serial)
+    recommendations = list(
+        session.scalars(
+            select(Recommendation)
+            .join(RecordRecommendation, RecordRecommendation.recommendation_id == Recommendation.id)
+            .where(
+                RecordRecommendation.record_id == record.id,
+                Recommendation.published_at.is_not(None),
             )
+            .order_by(Recommendation.year, Recommendation.serial)
+            .options(lazyload(Recommendation.regions))
         )
-        if linked
-        else []
     )
     root = record.translation_of_id or record.id
     family = list(
@@ -543,51 +543,56 @@ class Outcome:
 
 
 def outcomes(
-    session: Session, consultation_ids: Sequence[int] | None = None
-) -> dict[int, list[Outcome]]:
-    """Consultation id → what came of it, for the consultations given (all if None): five
-    queries whatever their number."""
+    session: Session, *, published_only: bool = True, consultation_id: int | None = None
+) -> list[tuple[Consultation, list[Outcome]]]:
+    """Each consultation with records made from it (or only `consultation_id`), newest closing
+    first, with what came of it: five queries whatever their number."""
     query = (
         select(AdvisoryRecord)
-        .where(
-            AdvisoryRecord.consultation_id.is_not(None),
-            AdvisoryRecord.number.is_not(None),
-            AdvisoryRecord.withdrawn_on.is_(None),
+        .join(Consultation, Consultation.id == AdvisoryRecord.consultation_id)
+        .where(AdvisoryRecord.number.is_not(None), AdvisoryRecord.withdrawn_on.is_(None))
+        .order_by(Consultation.closes_at.desc(), AdvisoryRecord.year, AdvisoryRecord.serial)
+        .options(
+            contains_eager(AdvisoryRecord.consultation), selectinload(AdvisoryRecord.revisions)
         )
-        .order_by(AdvisoryRecord.year, AdvisoryRecord.serial)
-        .options(selectinload(AdvisoryRecord.revisions))
     )
-    if consultation_ids is not None:
-        query = query.where(AdvisoryRecord.consultation_id.in_(consultation_ids))
+    if published_only:
+        query = query.where(Consultation.published.is_(True))
+    if consultation_id is not None:
+        query = query.where(AdvisoryRecord.consultation_id == consultation_id)
     found = list(session.scalars(query))
-    linked = {link.recommendation_id for record in found for link in record.links}
-    by_id = {
-        rec.id: rec
-        for rec in session.scalars(
-            select(Recommendation).where(
-                Recommendation.id.in_(linked), Recommendation.published_at.is_not(None)
-            )
+    linked: dict[int, list[Recommendation]] = {}
+    for record_id, rec in session.execute(
+        select(RecordRecommendation.record_id, Recommendation)
+        .join(Recommendation, Recommendation.id == RecordRecommendation.recommendation_id)
+        .where(
+            RecordRecommendation.record_id.in_([record.id for record in found]),
+            Recommendation.published_at.is_not(None),
         )
-    }
+        .order_by(Recommendation.year, Recommendation.serial)
+        .options(lazyload(Recommendation.regions))
+    ):
+        linked.setdefault(record_id, []).append(rec)
     last: dict[int, StatusChange] = {}
     for change in session.scalars(
         select(StatusChange)
-        .where(StatusChange.recommendation_id.in_(by_id))
+        .where(
+            StatusChange.recommendation_id.in_({rec.id for recs in linked.values() for rec in recs})
+        )
         .order_by(StatusChange.on, StatusChange.id)
     ):
         last[change.recommendation_id] = change
-    result: dict[int, list[Outcome]] = {}
+    result: dict[int, tuple[Consultation, list[Outcome]]] = {}
     for record in found:
+        if record.consultation is None:  # joined above: never
+            continue
         published = [r for r in record.revisions if r.published_at is not None]
-        recs = sorted(
-            (
-                by_id[link.recommendation_id]
-                for link in record.links
-                if link.recommendation_id in by_id
-            ),
-            key=lambda rec: (rec.year or 0, rec.serial or 0),
+        entry = result.setdefault(record.consultation.id, (record.consultation, []))
+        entry[1].append(
+            Outcome(
+                record,
+                published[-1],
+                [(rec, last.get(rec.id)) for rec in linked.get(record.id, [])],
+            )
         )
-        result.setdefault(record.consultation_id or 0, []).append(
-            Outcome(record, published[-1], [(rec, last.get(rec.id)) for rec in recs])
-        )
-    return result
+    return list(result.values())

@@ -108,9 +108,13 @@ def render_consultation(
         new_form=lambda key, parent="": CommentForm(
             formdata=None, section=key or "", parent=parent
         ),
-        outcomes=records.outcomes(db.session, [page_data.consultation.id]).get(
-            page_data.consultation.id, []
-        )
+        outcomes=[
+            outcome
+            for _consultation, found in records.outcomes(
+                db.session, consultation_id=page_data.consultation.id
+            )
+            for outcome in found
+        ]
         if page_data.status == Status.CLOSED
         else [],
     ), status
@@ -120,18 +124,9 @@ def render_consultation(
 def outcomes() -> str:
     """What became of the group's advice: for each consultation members can see, the records
     made from it and where each of their recommendations stands."""
-    listed = consultations.listing(
-        db.session,
-        clock.now(),
-        include_drafts=permissions.is_staff(_viewer()),
-        include_archived=True,
-    )
-    found = records.outcomes(db.session, [item.consultation.id for item in listed])
     return render_template(
         "consultations/outcomes.html",
-        listed=[
-            (item, found[item.consultation.id]) for item in listed if item.consultation.id in found
-        ],
+        listed=records.outcomes(db.session, published_only=not permissions.is_staff(_viewer())),
     )
 
 
