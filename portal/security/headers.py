@@ -70,6 +70,15 @@ NO_STORE = "no-store, no-transform"
 # Anonymous public pages carry no session and no token, so they may be cached; they differ by
 # language, chosen from a cookie or Accept-Language.
 PUBLIC_CACHE = "public, max-age=300"
+# Advisory records and the register may be corrected, withdrawn or have a quote redacted to
+# protect a member at any moment: a cache may keep them, but must ask again before each use.
+REVALIDATE = "no-cache"
+
+
+def always_revalidate(response: Response) -> Response:
+    """An `after_request` for pages that must never be served stale (see REVALIDATE)."""
+    response.headers.setdefault("Cache-Control", REVALIDATE)
+    return response
 
 
 def apply_security_headers(

@@ -318,6 +318,7 @@ def comment_on(
     stance: str = "other",
     parent: int | None = None,
     show_name: bool = False,
+    quotable: bool = False,
 ) -> int:
     """Open the section's "Comment on this section" (or a thread's "Reply") <details> by its
     <summary>, write, send; returns the new comment's id (the page lands on its anchor)."""
@@ -338,6 +339,8 @@ def comment_on(
     form.locator(f"input[name=stance][value={stance}]").check()
     if show_name:
         form.locator("input[name=show_pseudonym]").check()
+    if quotable:
+        form.locator("input[name=quotable]").check()
     with page.expect_navigation() as navigation:
         form.locator("button[type=submit]").click()
     response = navigation.value

@@ -553,3 +553,22 @@ def test_members_see_what_became_of_their_advice(app, staff, clock):
     closed = page_of(member.get(f"/consultations/{public_id}"))
     assert "What became of our advice" in closed
     assert made.number in closed
+
+
+def test_no_cache_serves_a_record_or_the_register_stale(app, clock):
+    """A record can be corrected, withdrawn or have a quote redacted at any moment: an
+    anonymous reader's cache must ask again each time (signed-in pages are not stored at all)."""
+    made = published_record(app)
+    reader = app.test_client()
+    for path in (
+        "/records",
+        f"/records/{made.number}",
+        "/recommendations",
+        f"/recommendations/{made.recommendation}",
+    ):
+        response = reader.get(path)
+        assert response.headers["Cache-Control"] == "no-cache", path
+    assert reader.get("/about").headers["Cache-Control"].startswith("public")
+    member = app.test_client()
+    sign_in(member, make_member(app, "Cached Reader"), clock)
+    assert member.get(f"/records/{made.number}").headers["Cache-Control"].startswith("no-store")

@@ -12,9 +12,11 @@ from consultations.errors import NotFound
 from consultations.services import recommendations
 from portal import clock
 from portal.extensions import db
+from portal.security.headers import always_revalidate
 from portal.web.recommendations.forms import RegisterFilterForm
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
+bp.after_request(always_revalidate)
 FILTERS = ("status", "addressee", "region", "year")
 
 

@@ -11,8 +11,10 @@ from flask import Blueprint, abort, render_template
 from consultations.errors import NotFound
 from consultations.services import records
 from portal.extensions import db
+from portal.security.headers import always_revalidate
 
 bp = Blueprint("records", __name__, url_prefix="/records")
+bp.after_request(always_revalidate)
 
 
 @bp.get("")
