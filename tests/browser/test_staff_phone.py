@@ -17,6 +17,7 @@ from playwright.sync_api import Page
 
 from portal import create_app
 from tests.browser.conftest import PHONE, LiveServer, assert_no_axe_violations, assert_quiet
+from tests.browser.test_advice_journey import press, write_recommendation
 from tests.browser.test_consultations import (
     V1_RU,
     comment_on,
@@ -67,8 +68,27 @@ def test_every_staff_page_fits_a_phone_in_kazakh_and_russian(
     (code,) = invite_codes(server, 1)
     join(member, server, code, "Phone Member")
     goto(member, server, f"/consultations/{public_id}")
-    comment_id = comment_on(member, "referral", "Комментарий для модерации.")
-    values = {"public_id": public_id, "decision_id": decision_id, "comment_id": str(comment_id)}
+    comment_id = comment_on(member, "referral", "Комментарий для модерации.", quotable=True)
+    # An addressee, a published recommendation, and a record from the consultation (a draft).
+    goto(staff, server, "/staff/recommendations/addressees")
+    staff.fill("#name_kk", "Түркістан облысының әкімдігі")
+    staff.fill("#name_ru", "Акимат Туркестанской области")
+    staff.fill("#name_en", "Akimat of Turkestan Region")
+    press(staff, "main form[action='/staff/recommendations/addressees']")
+    write_recommendation(staff, server, "Направлять ребёнка в тот же день", axe=False)
+    recommendation_id = re.sub(r"\D", "", staff.url.rsplit("/", 1)[-1])
+    goto(staff, server, f"/staff/records/new?consultation={public_id}")
+    staff.check("input[name=locale][value=ru]")
+    staff.fill("#title", "Направлять в тот же день")
+    press(staff, "main form[action^='/staff/records/new']")
+    record_id = staff.url.rsplit("/", 1)[-1]
+    values = {
+        "public_id": public_id,
+        "decision_id": decision_id,
+        "comment_id": str(comment_id),
+        "record_id": record_id,
+        "recommendation_id": recommendation_id,
+    }
     rules = _staff_get_rules(server)
     paths = {
         rule: re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule) for rule in rules
