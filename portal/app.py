@@ -51,6 +51,7 @@ from portal.security.passwords import Passphrases
 from portal.web.fields import almaty, day
 from portal.web.names import (
     PRIORITY_NAMES,
+    PROPOSAL_NAMES,
     RECOMMENDATION_STATUS_NAMES,
     REGION_NAMES,
     STANCE_NAMES,
@@ -126,6 +127,7 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
         stance_names=STANCE_NAMES,
         recommendation_status_names=RECOMMENDATION_STATUS_NAMES,
         priority_names=PRIORITY_NAMES,
+        proposal_names=PROPOSAL_NAMES,
         region_names=REGION_NAMES,
     )
     app.jinja_env.globals["max_comment_chars"] = MAX_COMMENT_CHARS

@@ -13,7 +13,8 @@ runs=${1:-20}
 engines=${2:-both}
 tests=(tests/security/test_csrf.py
        "tests/security/test_ballot_concurrency.py::test_two_hundred_members_vote_at_once"
-       "tests/security/test_ballot_concurrency.py::test_fifty_concurrent_changes_by_one_member_leave_one_ballot")
+       "tests/security/test_ballot_concurrency.py::test_fifty_concurrent_changes_by_one_member_leave_one_ballot"
+       "tests/web/test_records.py::test_concurrent_publication_never_duplicates_or_skips")
 export KENES_ENV=testing
 
 burners=()

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from consultations.models import (
     PlaceType,
     Priority,
+    ProposalAnswer,
     RecommendationStatus,
     Region,
     Stance,
@@ -19,6 +20,13 @@ STANCE_NAMES = {
     Stance.CONCERNS: _l("Has concerns"),
     Stance.QUESTION: _l("Question"),
     Stance.OTHER: _l("Other"),
+}
+
+# A proposal's three options are named in the reader's language, never by staff.
+PROPOSAL_NAMES = {
+    ProposalAnswer.AGREE: _l("Agree"),
+    ProposalAnswer.DISAGREE: _l("Disagree"),
+    ProposalAnswer.ABSTAIN: _l("Abstain"),
 }
 
 PLACE_NAMES = {

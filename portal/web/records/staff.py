@@ -10,13 +10,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from consultations.models import AdvisoryRecord, Consultation, DecisionStatus, RecordQuote
+from consultations.models import (
+    AdvisoryRecord,
+    Consultation,
+    DecisionStatus,
+    ProposalAnswer,
+    RecordQuote,
+)
 from consultations.services import consultations, decisions, feedback, recommendations, records
 from consultations.services.records import NewQuote, RecordRefused
 from portal import clock
 from portal.extensions import db
 from portal.web.guards import acting_staff, or_404, staff_area
-from portal.web.names import STANCE_NAMES
+from portal.web.names import PROPOSAL_NAMES, STANCE_NAMES
 from portal.web.records.forms import (
     NewRecordForm,
     RecordForm,
@@ -71,11 +77,8 @@ def _prefill(consultation: Consultation) -> str:
                 lines.append(f"- {_('Too few ballots to show counts.')}")
             else:
                 for count in view.results.counts:
-                    name = count.option.label or {
-                        "agree": _("Agree"),
-                        "disagree": _("Disagree"),
-                        "abstain": _("Abstain"),
-                    }.get(count.option.code or "", "")
+                    code = count.option.code
+                    name = PROPOSAL_NAMES[ProposalAnswer(code)] if code else count.option.label
                     lines.append(f"- {name}: {count.votes} ({count.percent}%)")
                 lines.append(
                     f"- {_('Ballots')}: {view.results.ballots} / {view.results.electorate}"
