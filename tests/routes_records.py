@@ -17,6 +17,7 @@ RECORD_ROUTES: tuple[Route, ...] = (
     Route("records.index", "GET", "/records", same(200)),
     Route("records.show", "GET", "/records/{record}", same(200)),
     Route("records.revision", "GET", "/records/{record}/v1", same(200)),
+    Route("records.cite", "GET", "/records/{record}/v1/cite.bib", same(200)),
     Route("recommendations.index", "GET", "/recommendations", same(200)),
     Route("recommendations.show", "GET", "/recommendations/{recommendation}", same(200)),
     # Staff write them.

@@ -6,10 +6,12 @@ dates and why — never its text, never a 404. No session is started for a reade
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 
+from consultations import citations
 from consultations.errors import NotFound
 from consultations.services import records
+from portal import clock
 from portal.extensions import db
 from portal.security.headers import always_revalidate
 
@@ -22,12 +24,50 @@ def index() -> str:
     return render_template("records/index.html", listed=records.public_list(db.session))
 
 
-def _show(number: str, revision: int | None) -> str:
+# Each format's media type; every one of them is UTF-8.
+CITATION_FORMATS = {
+    "txt": ("text/plain", lambda item: citations.plain(item) + "\n"),
+    "bib": ("application/x-bibtex", citations.bibtex),
+    "ris": ("application/x-research-info-systems", citations.ris),
+    "json": ("application/vnd.citationstyles.csl+json", citations.csl_json),
+}
+PUBLISHER = "Kenes"
+
+
+def _page(number: str, revision: int | None) -> records.RecordPage:
     try:
-        page = records.page(db.session, number.upper()[:16], revision)
+        return records.page(db.session, number.upper()[:16], revision)
     except NotFound:
         abort(404)
-    return render_template("records/show.html", page=page, preview=False)
+
+
+def citable(page: records.RecordPage) -> citations.Citable:
+    """The revision shown, as citations name it: its own permalink, its own date."""
+    record, revision = page.record, page.revision
+    return citations.Citable(
+        number=record.number or "",
+        revision=revision.number,
+        title=revision.title,
+        locale=record.locale,
+        published=(revision.published_at or clock.now()).date(),
+        url=url_for(
+            "records.revision", number=record.number, revision=revision.number, _external=True
+        ),
+        accessed=clock.now().date(),
+        publisher=PUBLISHER,
+        kind="Advisory record",
+    )
+
+
+def _show(number: str, revision: int | None) -> str:
+    page = _page(number, revision)
+    return render_template(
+        "records/show.html",
+        page=page,
+        preview=False,
+        citation=citations.plain(citable(page)),
+        formats=CITATION_FORMATS,
+    )
 
 
 @bp.get("/<number>")
@@ -38,3 +78,21 @@ def show(number: str) -> str:
 @bp.get("/<number>/v<int:revision>")
 def revision(number: str, revision: int) -> str:
     return _show(number, revision)
+
+
+@bp.get("/<number>/v<int:revision>/cite.<fmt>")
+def cite(number: str, revision: int, fmt: str) -> Response:
+    """The revision's citation in one format, at a stable address."""
+    if fmt not in CITATION_FORMATS:
+        abort(404)
+    media_type, write = CITATION_FORMATS[fmt]
+    item = citable(_page(number, revision))
+    return Response(
+        write(item),
+        content_type=f"{media_type}; charset=utf-8",
+        # Plain text opens in the browser; the others are files for a reference manager.
+        headers={
+            "Content-Disposition": f"{'inline' if fmt == 'txt' else 'attachment'}; "
+            f'filename="{item.key}.{fmt}"'
+        },
+    )
