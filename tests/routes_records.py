@@ -20,6 +20,7 @@ RECORD_ROUTES: tuple[Route, ...] = (
     Route("records.cite", "GET", "/records/{record}/v1/cite.bib", same(200)),
     Route("recommendations.index", "GET", "/recommendations", same(200)),
     Route("recommendations.show", "GET", "/recommendations/{recommendation}", same(200)),
+    Route("recommendations.cite", "GET", "/recommendations/{recommendation}/cite.ris", same(200)),
     # Staff write them.
     Route("staff_records.index", "GET", "/staff/records", STAFF),
     Route("staff_records.new", "GET", "/staff/records/new", STAFF),

@@ -147,3 +147,19 @@ def test_a_signed_in_reader_gets_the_same_citation(app, cited, clock):
         db.session.remove()
     text, _media = fetch(member, f"/records/{cited}/v2/cite.txt")
     assert TITLE in text
+
+
+def test_a_recommendation_is_cited_at_its_permalink(app, client):
+    made = published_record(app)
+    page = html.unescape(client.get(f"/recommendations/{made.recommendation}").get_data(True))
+    plain, _media = fetch(client, f"/recommendations/{made.recommendation}/cite.txt")
+    assert plain.strip() in page
+    assert f"Recommendation {made.recommendation}." in plain
+    assert f"/recommendations/{made.recommendation}/cite.ris" in page
+    (entry,) = rispy.loads(fetch(client, f"/recommendations/{made.recommendation}/cite.ris")[0])
+    assert entry["urls"] == [f"http://localhost/recommendations/{made.recommendation}"]
+    library = bibtexparser.parse_string(
+        fetch(client, f"/recommendations/{made.recommendation}/cite.bib")[0]
+    )
+    assert library.entries[0].key == made.recommendation
+    assert "version" not in {field.key for field in library.entries[0].fields}

@@ -40,6 +40,8 @@ def test_every_numeric_route_answers_404_beyond_the_range(app, clock):
                 values["public_id"] = made.public_id
             if "number" in rule.arguments:
                 values["number"] = "AR-2026-001"
+            if "fmt" in rule.arguments:
+                values["fmt"] = "bib"
             path = rule.build(values, append_unknown=False)[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 response = admin.open(path, method=method)

@@ -14,6 +14,7 @@ from consultations.services import records
 from portal import clock
 from portal.extensions import db
 from portal.security.headers import always_revalidate
+from portal.web.citing import CITATION_FORMATS, PUBLISHER, citation_response
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 bp.after_request(always_revalidate)
@@ -22,16 +23,6 @@ bp.after_request(always_revalidate)
 @bp.get("")
 def index() -> str:
     return render_template("records/index.html", listed=records.public_list(db.session))
-
-
-# Each format's media type; every one of them is UTF-8.
-CITATION_FORMATS = {
-    "txt": ("text/plain", lambda item: citations.plain(item) + "\n"),
-    "bib": ("application/x-bibtex", citations.bibtex),
-    "ris": ("application/x-research-info-systems", citations.ris),
-    "json": ("application/vnd.citationstyles.csl+json", citations.csl_json),
-}
-PUBLISHER = "Kenes"
 
 
 def _page(number: str, revision: int | None) -> records.RecordPage:
@@ -66,7 +57,9 @@ def _show(number: str, revision: int | None) -> str:
         page=page,
         preview=False,
         citation=citations.plain(citable(page)),
-        formats=CITATION_FORMATS,
+        cite_url=lambda fmt: url_for(
+            ".cite", number=page.record.number, revision=page.revision.number, fmt=fmt
+        ),
     )
 
 
@@ -85,14 +78,4 @@ def cite(number: str, revision: int, fmt: str) -> Response:
     """The revision's citation in one format, at a stable address."""
     if fmt not in CITATION_FORMATS:
         abort(404)
-    media_type, write = CITATION_FORMATS[fmt]
-    item = citable(_page(number, revision))
-    return Response(
-        write(item),
-        content_type=f"{media_type}; charset=utf-8",
-        # Plain text opens in the browser; the others are files for a reference manager.
-        headers={
-            "Content-Disposition": f"{'inline' if fmt == 'txt' else 'attachment'}; "
-            f'filename="{item.key}.{fmt}"'
-        },
-    )
+    return citation_response(citable(_page(number, revision)), fmt)
