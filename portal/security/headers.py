@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import request, session
 from werkzeug.wrappers import Response
 
 
@@ -76,8 +77,19 @@ REVALIDATE = "no-cache"
 
 
 def always_revalidate(response: Response) -> Response:
-    """An `after_request` for pages that must never be served stale (see REVALIDATE)."""
+    """An `after_request` for pages that must never be served stale (see REVALIDATE). An
+    anonymous reader's copy carries an ETag drawn from its bytes, so asking again costs a
+    `304 Not Modified` and no body until the page changes — a correction, a withdrawal, a
+    redaction, a status change (issue 13)."""
     response.headers.setdefault("Cache-Control", REVALIDATE)
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not session
+        and not response.is_streamed
+    ):
+        response.add_etag()
+        response.make_conditional(request)
     return response
 
 

@@ -163,3 +163,51 @@ def test_a_recommendation_is_cited_at_its_permalink(app, client):
     )
     assert library.entries[0].key == made.recommendation
     assert "version" not in {field.key for field in library.entries[0].fields}
+
+
+def test_conditional_requests_answer_304_until_the_record_changes(app, client):
+    """Issue 13, acceptance 3 (pages): asking again with the ETag costs a 304 and no body; a
+    correction changes the ETag, and the old one then gets the new page."""
+    made = published_record(app)  # v1 published, v2 in draft
+    paths = (
+        "/records",
+        f"/records/{made.number}",
+        f"/records/{made.number}/v1",
+        f"/records/{made.number}/v1/cite.bib",
+        "/recommendations",
+        f"/recommendations/{made.recommendation}",
+        f"/recommendations/{made.recommendation}/cite.json",
+    )
+    tags = {}
+    for path in paths:
+        first = client.get(path)
+        assert first.status_code == 200, path
+        tags[path] = first.headers["ETag"]
+        again = client.get(path, headers={"If-None-Match": tags[path]})
+        assert again.status_code == 304, path
+        assert again.get_data() == b"", path
+        assert again.headers["Cache-Control"] == "no-cache", path
+    with app.app_context():
+        now = app.extensions["kenes.clock"].now()
+        staff = db.session.scalar(select(Member).where(Member.role == "staff"))
+        record = records.get(db.session, made.record_id)
+        texts = Texts("A corrected title", "", "Advice.", "Corrected.")
+        records.save_draft(db.session, record, texts, actor=staff, now=now)
+        records.publish(db.session, record, actor=staff, now=now)
+        db.session.commit()
+        db.session.remove()
+    latest = client.get(
+        f"/records/{made.number}", headers={"If-None-Match": tags[f"/records/{made.number}"]}
+    )
+    assert latest.status_code == 200
+    assert "A corrected title" in latest.get_data(as_text=True)
+    assert latest.headers["ETag"] != tags[f"/records/{made.number}"]
+    # v1's words did not change, but its page now points to the newer revision: a new ETag.
+    first = client.get(
+        f"/records/{made.number}/v1", headers={"If-None-Match": tags[f"/records/{made.number}/v1"]}
+    )
+    assert first.status_code == 200
+    assert "read the latest revision" in first.get_data(as_text=True)
+    # Its citation file names only v1 and its date of reading: unchanged, a 304.
+    cited = f"/records/{made.number}/v1/cite.bib"
+    assert client.get(cited, headers={"If-None-Match": tags[cited]}).status_code == 304
