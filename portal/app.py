@@ -14,6 +14,7 @@ from jinja2 import StrictUndefined
 
 from consultations.drafts import Change
 from consultations.models import (
+    Action,
     CommentStatus,
     DecisionKind,
     DecisionStatus,
@@ -145,6 +146,7 @@ def _harden_jinja(app: Flask, settings: Settings) -> None:
         DecisionKind=DecisionKind,
         DecisionStatus=DecisionStatus,
         ProposalAnswer=ProposalAnswer,
+        OutboxAction=Action,
         Role=Role,
     )
     # {% trans %} blocks fold their whitespace, so a re-wrapped paragraph keeps its msgid.
@@ -220,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.decisions import staff as staff_decisions
     from portal.web.decisions import views as decisions
     from portal.web.feedback import views as feedback
+    from portal.web.feeds import views as feeds
     from portal.web.ids import DatabaseId
     from portal.web.moderation import views as moderation
     from portal.web.public import views as public
@@ -241,6 +244,7 @@ def _register_blueprints(app: Flask) -> None:
         decisions.bp,  # /consultations/<id>/decisions
         records.bp,  # /records
         recommendations.bp,  # /recommendations
+        feeds.bp,  # /feeds
         staff_accounts.bp,  # /staff, /staff/invites, /staff/members
         staff_consultations.bp,  # /staff/consultations
         staff_decisions.bp,  # /staff/consultations/<id>/decisions

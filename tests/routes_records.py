@@ -21,6 +21,8 @@ RECORD_ROUTES: tuple[Route, ...] = (
     Route("recommendations.index", "GET", "/recommendations", same(200)),
     Route("recommendations.show", "GET", "/recommendations/{recommendation}", same(200)),
     Route("recommendations.cite", "GET", "/recommendations/{recommendation}/cite.ris", same(200)),
+    Route("feeds.records", "GET", "/feeds/records.atom", same(200)),
+    Route("feeds.recommendations", "GET", "/feeds/recommendations.atom", same(200)),
     # Staff write them.
     Route("staff_records.index", "GET", "/staff/records", STAFF),
     Route("staff_records.new", "GET", "/staff/records/new", STAFF),

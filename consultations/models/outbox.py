@@ -46,6 +46,8 @@ class OutboxEntry(Base):
     kind: Mapped[Published] = mapped_column(EnumText(Published))
     number: Mapped[str] = mapped_column(String(16), index=True)
     action: Mapped[Action] = mapped_column(EnumText(Action))
+    # A record's revision the action made public (publish, correct); None otherwise.
+    revision: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

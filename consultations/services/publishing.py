@@ -41,7 +41,16 @@ def next_number(session: Session, kind: Published, year: int) -> tuple[str, int]
     return f"{PREFIXES[kind]}-{year}-{serial:03d}", serial
 
 
-def announce(session: Session, kind: Published, number: str, action: Action, now: datetime) -> None:
+def announce(
+    session: Session,
+    kind: Published,
+    number: str,
+    action: Action,
+    now: datetime,
+    revision: int | None = None,
+) -> None:
     """An outbox row, in the caller's transaction: what the search index and feeds will read."""
-    session.add(OutboxEntry(kind=kind, number=number, action=action, created_at=now))
+    session.add(
+        OutboxEntry(kind=kind, number=number, action=action, revision=revision, created_at=now)
+    )
     session.flush()

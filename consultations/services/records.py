@@ -258,7 +258,9 @@ def publish(session: Session, record: AdvisoryRecord, *, actor: Member, now: dat
     audit.record(
         session, actor=actor, action=f"record.{action.value}", target=f"record:{record.id}", now=now
     )
-    publishing.announce(session, Published.RECORD, record.number or "", action, now)
+    publishing.announce(
+        session, Published.RECORD, record.number or "", action, now, revision=draft.number
+    )
     return record.number or ""
 
 

@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('number', sa.String(length=16), nullable=False),
     sa.Column('action', sa.String(length=16), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("action IN ('publish', 'correct', 'redact', 'withdraw', 'status', 'edit')", name=op.f('ck_outbox_action')),
     sa.CheckConstraint("kind IN ('record', 'recommendation')", name=op.f('ck_outbox_kind')),

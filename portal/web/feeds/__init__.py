@@ -1,0 +1,1 @@
+"""Atom feeds of the records and the register (issue 13)."""
