@@ -92,7 +92,11 @@ def test_the_recommendations_feed_announces_status_changes(app, client):
         db.session.remove()
     feed = feedparser.parse(client.get("/feeds/recommendations.atom").get_data())
     assert not feed.bozo, feed.bozo_exception
-    assert feed.entries[0].title.startswith(f"{made.recommendation}: partially accepted — ")
+    assert feed.entries[0].title.startswith(f"{made.recommendation}: Partially accepted — ")
+    russian = client.get("/feeds/recommendations.atom", headers={"Accept-Language": "ru"})
+    in_russian = feedparser.parse(russian.get_data())
+    assert in_russian.feed.title == "Kenes — Рекомендации"
+    assert in_russian.entries[0].title.startswith(f"{made.recommendation}: Принято частично — ")
     assert feed.entries[0].summary == "Accepted in part & «in writing»."
     assert feed.entries[0].link == f"http://localhost/recommendations/{made.recommendation}"
 
