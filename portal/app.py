@@ -217,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     """The website's rooms, one package per feature in `portal/web/` (docs/architecture.md). A
     new feature adds its blueprints here; its URL prefix says what it serves."""
     from portal.accounts import account, guard, views
+    from portal.web.api import views as api
     from portal.web.consultations import staff as staff_consultations
     from portal.web.consultations import views as consultations
     from portal.web.decisions import staff as staff_decisions
@@ -245,6 +246,7 @@ def _register_blueprints(app: Flask) -> None:
         records.bp,  # /records
         recommendations.bp,  # /recommendations
         feeds.bp,  # /feeds
+        api.bp,  # /api/v1
         staff_accounts.bp,  # /staff, /staff/invites, /staff/members
         staff_consultations.bp,  # /staff/consultations
         staff_decisions.bp,  # /staff/consultations/<id>/decisions

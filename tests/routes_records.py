@@ -23,6 +23,12 @@ RECORD_ROUTES: tuple[Route, ...] = (
     Route("recommendations.cite", "GET", "/recommendations/{recommendation}/cite.ris", same(200)),
     Route("feeds.records", "GET", "/feeds/records.atom", same(200)),
     Route("feeds.recommendations", "GET", "/feeds/recommendations.atom", same(200)),
+    Route("api.record_list", "GET", "/api/v1/records", same(200)),
+    Route("api.record", "GET", "/api/v1/records/{record}", same(200)),
+    Route("api.record_revision", "GET", "/api/v1/records/{record}/v1", same(200)),
+    Route("api.recommendation_list", "GET", "/api/v1/recommendations", same(200)),
+    Route("api.recommendation", "GET", "/api/v1/recommendations/{recommendation}", same(200)),
+    Route("api.addressee_list", "GET", "/api/v1/addressees", same(200)),
     # Staff write them.
     Route("staff_records.index", "GET", "/staff/records", STAFF),
     Route("staff_records.new", "GET", "/staff/records/new", STAFF),

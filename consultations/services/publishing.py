@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -54,3 +54,8 @@ def announce(
         OutboxEntry(kind=kind, number=number, action=action, revision=revision, created_at=now)
     )
     session.flush()
+
+
+def last_change(session: Session) -> datetime | None:
+    """When public advice last changed: the newest outbox row's time."""
+    return session.scalar(select(func.max(OutboxEntry.created_at)))

@@ -7,7 +7,7 @@ comment on a phone must not lose it.
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -77,13 +77,31 @@ def register(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         db.session.rollback()
+        if request.path.startswith(API_PREFIX):
+            return _json_error(error)
         response = _render(error.code)
         if error.code == 405 and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})
         return response
 
     @app.errorhandler(InternalServerError)
-    def _server_error(_error: InternalServerError):  # type: ignore[no-untyped-def]
+    def _server_error(error: InternalServerError):  # type: ignore[no-untyped-def]
         # Flask has logged the exception already (through the redacting filter).
         db.session.rollback()
+        if request.path.startswith(API_PREFIX):
+            return _json_error(InternalServerError())
         return _render(500)
+
+
+API_PREFIX = "/api/v1/"
+
+
+def _json_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    """The API answers errors in JSON, with the status's name and what was wrong — never a
+    page, never a traceback — and, like every API answer, to any origin."""
+    code = error.code or 500
+    body = {"error": error.name, "message": error.description if code < 500 else error.name}
+    headers = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"}
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    return jsonify(body), code, headers

@@ -33,6 +33,9 @@ def assert_baseline(response, *, production=False):
     assert "unsafe" not in response.headers["Content-Security-Policy"]
     assert "Server" not in response.headers
     assert "X-Powered-By" not in response.headers
+    # Any origin may read the API (issue 13), and nothing else.
+    on_api = response.request.path.startswith("/api/v1/")
+    assert ("Access-Control-Allow-Origin" in response.headers) == on_api, response.request.path
     hsts = response.headers.get("Strict-Transport-Security")
     if production:
         assert hsts == "max-age=63072000; includeSubDomains"

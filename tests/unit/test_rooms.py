@@ -28,6 +28,7 @@ def _features_imported(path: Path) -> set[str]:
 
 def test_each_feature_is_a_package_with_its_views():
     assert FEATURES == [
+        "api",
         "consultations",
         "decisions",
         "feedback",
@@ -80,6 +81,7 @@ def test_blueprint_names_match_what_they_serve(app):
     prefixes = {name: bp.url_prefix for name, bp in app.blueprints.items()}
     assert prefixes == {
         "public": None,
+        "api": "/api/v1",
         "auth": "/auth",
         "account": "/account",
         "consultations": "/consultations",
