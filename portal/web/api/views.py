@@ -27,10 +27,13 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.services import publishing, recommendations, records
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.security.headers import always_revalidate
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Read-only, no session, no form: a POST is refused as the method it is (405, in JSON), not as
+# a form without its token.
+csrf.exempt(bp)
 
 PAGE_SIZE = 50
 
