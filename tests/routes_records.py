@@ -23,6 +23,8 @@ RECORD_ROUTES: tuple[Route, ...] = (
     Route("recommendations.cite", "GET", "/recommendations/{recommendation}/cite.ris", same(200)),
     Route("feeds.records", "GET", "/feeds/records.atom", same(200)),
     Route("feeds.recommendations", "GET", "/feeds/recommendations.atom", same(200)),
+    Route("feeds.records_csv", "GET", "/feeds/records.csv", same(200)),
+    Route("feeds.recommendations_csv", "GET", "/feeds/recommendations.csv", same(200)),
     Route("api.record_list", "GET", "/api/v1/records", same(200)),
     Route("api.record", "GET", "/api/v1/records/{record}", same(200)),
     Route("api.record_revision", "GET", "/api/v1/records/{record}/v1", same(200)),

@@ -316,6 +316,17 @@ def register(session: Session, filters: Filters, *, page: int = 1) -> Register:
     return Register(listed, counts, total, page, pages)
 
 
+def all_published(session: Session) -> list[Recommendation]:
+    """Every published recommendation, newest first: two queries (with their regions)."""
+    return list(
+        session.scalars(
+            select(Recommendation)
+            .where(Recommendation.published_at.is_not(None))
+            .order_by(Recommendation.year.desc(), Recommendation.serial.desc())
+        )
+    )
+
+
 def years(session: Session) -> list[int]:
     """The years recommendations were first published in, newest first."""
     return [

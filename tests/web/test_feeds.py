@@ -122,3 +122,34 @@ def test_feeds_are_linked_named_no_one_and_answer_304(app, client):
         for name in names:
             assert name not in body
     assert made.number in client.get("/feeds/records.atom").get_data(as_text=True)
+
+
+def test_the_register_and_the_records_download_as_csv(app, client):
+    """Through the one neutralising CSV writer: a title that begins like a formula comes out as
+    text; a withdrawn record keeps its number, title and dates."""
+    import csv
+    import io
+
+    made = published_record(app)
+    with app.app_context():
+        staff, now = staff_and_now(app)
+        recommendation = db.session.get(Recommendation, made.recommendation_id)
+        recommendation.title = '=HYPERLINK("http://example.invalid")'
+        db.session.commit()
+        records.withdraw(
+            db.session, records.get(db.session, made.record_id), "Repealed.", actor=staff, now=now
+        )
+        db.session.commit()
+        db.session.remove()
+    register = client.get("/feeds/recommendations.csv")
+    assert register.content_type == "text/csv; charset=utf-8"
+    assert register.headers["Content-Disposition"] == 'attachment; filename="recommendations.csv"'
+    rows = list(csv.DictReader(io.StringIO(register.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0]["number"] == made.recommendation
+    assert rows[0]["title"] == '\'=HYPERLINK("http://example.invalid")'
+    assert rows[0]["status"] == "proposed"
+    listed = client.get("/feeds/records.csv").get_data(as_text=True).lstrip("\ufeff")
+    (row,) = list(csv.DictReader(io.StringIO(listed)))
+    assert (row["number"], row["title"]) == (made.number, "Referral on the same day")
+    assert row["withdrawn"]
+    assert "Faster referral." not in listed
