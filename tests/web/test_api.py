@@ -127,7 +127,8 @@ def test_conditional_requests_and_cors_only_on_the_api(app, client):
 
 
 def test_no_api_answer_of_a_seeded_portal_names_anyone(app_factory):
-    """Acceptance 2: every endpoint and every page of its lists, on the demo portal."""
+    """Acceptance 2: every endpoint and every page of its lists, and the feeds and downloads,
+    on the demo portal."""
     app = app_factory(KENES_ENV="development")
     assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():
@@ -157,3 +158,14 @@ def test_no_api_answer_of_a_seeded_portal_names_anyone(app_factory):
             queue.append(body["next"].removeprefix("http://localhost"))
     assert len(seen) >= 3 + 3 + 2 + 6
     assert comment_ids  # the demo has comments; their ids appear nowhere above
+    # The feeds and the downloads of the same portal.
+    for path in (
+        "/feeds/records.atom",
+        "/feeds/recommendations.atom",
+        "/feeds/records.csv",
+        "/feeds/recommendations.csv",
+    ):
+        text = client.get(path).get_data(as_text=True)
+        for name in names:
+            assert name not in text, (path, name)
+        assert not re.search(r"comment[-_/=]\d", text), path

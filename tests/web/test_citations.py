@@ -183,10 +183,13 @@ def test_conditional_requests_answer_304_until_the_record_changes(app, client):
         first = client.get(path)
         assert first.status_code == 200, path
         tags[path] = first.headers["ETag"]
+        assert first.headers["Last-Modified"], path
         again = client.get(path, headers={"If-None-Match": tags[path]})
         assert again.status_code == 304, path
         assert again.get_data() == b"", path
         assert again.headers["Cache-Control"] == "no-cache", path
+    since = client.get("/records").headers["Last-Modified"]
+    assert client.get("/records", headers={"If-Modified-Since": since}).status_code == 304
     with app.app_context():
         now = app.extensions["kenes.clock"].now()
         staff = db.session.scalar(select(Member).where(Member.role == "staff"))

@@ -26,9 +26,9 @@ from consultations.models import (
     Region,
     StatusChange,
 )
-from consultations.services import publishing, recommendations, records
+from consultations.services import recommendations, records
 from portal.extensions import csrf, db
-from portal.security.headers import always_revalidate
+from portal.web.freshness import revalidated
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Read-only, no session, no form: a POST is refused as the method it is (405, in JSON), not as
@@ -41,10 +41,7 @@ PAGE_SIZE = 50
 @bp.after_request
 def _open_and_conditional(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    changed = publishing.last_change(db.session)
-    if changed is not None and response.status_code == 200:
-        response.last_modified = changed
-    return always_revalidate(response)
+    return revalidated(response)
 
 
 def _page_number() -> int:

@@ -18,11 +18,11 @@ from consultations.services import recommendations as register
 from consultations.services import records as record_service
 from portal import clock
 from portal.extensions import db
-from portal.security.headers import always_revalidate
 from portal.security.spreadsheet import csv_text
+from portal.web.freshness import revalidated
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
-bp.after_request(always_revalidate)
+bp.after_request(revalidated)
 
 ATOM = "application/atom+xml; charset=utf-8"
 

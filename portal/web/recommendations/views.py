@@ -14,12 +14,12 @@ from consultations.models import Recommendation
 from consultations.services import recommendations
 from portal import clock
 from portal.extensions import db
-from portal.security.headers import always_revalidate
 from portal.web.citing import CITATION_FORMATS, PUBLISHER, citation_response
+from portal.web.freshness import revalidated
 from portal.web.recommendations.forms import RegisterFilterForm
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
-bp.after_request(always_revalidate)
+bp.after_request(revalidated)
 FILTERS = ("status", "addressee", "region", "year")
 
 

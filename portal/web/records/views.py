@@ -13,11 +13,11 @@ from consultations.errors import NotFound
 from consultations.services import records
 from portal import clock
 from portal.extensions import db
-from portal.security.headers import always_revalidate
 from portal.web.citing import CITATION_FORMATS, PUBLISHER, citation_response
+from portal.web.freshness import revalidated
 
 bp = Blueprint("records", __name__, url_prefix="/records")
-bp.after_request(always_revalidate)
+bp.after_request(revalidated)
 
 
 @bp.get("")
