@@ -263,6 +263,7 @@ class Filters:
     addressee_id: int | None = None
     region: Region | None = None
     year: int | None = None
+    locale: str | None = None  # the language it is written in
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,8 @@ def register(session: Session, filters: Filters, *, page: int = 1) -> Register:
         base = base.where(Recommendation.addressee_id == filters.addressee_id)
     if filters.year is not None:
         base = base.where(Recommendation.year == filters.year)
+    if filters.locale is not None:
+        base = base.where(Recommendation.locale == filters.locale)
     if filters.region is not None:
         base = base.where(
             Recommendation.id.in_(

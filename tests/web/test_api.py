@@ -52,6 +52,9 @@ def test_records_and_recommendations_read_as_json(app, client):
     addressees, _ = api(client, "/api/v1/addressees")
     assert addressees["items"][0]["name"]["kk"] == "Түркістан облысының әкімдігі"
     assert api(client, "/api/v1/recommendations?region=astana")[0]["total"] == 0
+    assert api(client, "/api/v1/recommendations?language=en")[0]["total"] == 1
+    assert api(client, "/api/v1/recommendations?language=kk")[0]["total"] == 0
+    assert api(client, "/api/v1/records?language=kk")[0]["total"] == 0
 
 
 def test_errors_are_json_and_bad_filters_are_said(app, client):

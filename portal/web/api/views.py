@@ -217,6 +217,7 @@ def recommendation_list() -> Response:
             addressee_id=int(addressee) if addressee else None,
             region=Region(region) if region else None,
             year=_year(),
+            locale=_choice("language", set(LOCALES)),
         ),
         page=page,
     )
