@@ -8,7 +8,6 @@ same transaction.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,8 +37,8 @@ from consultations.models.recommendation import (
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
 )
-from consultations.pseudonyms import has_forbidden_characters
 from consultations.services import audit, publishing
+from consultations.typed import cleaned
 
 PAGE_SIZE = 50
 
@@ -51,14 +50,13 @@ class RecommendationRefused(KenesError):
 
 
 def _clean(text: str, limit: int, *, multiline: bool = False, required: bool = False) -> str:
-    cleaned = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
-    if required and not cleaned:
-        raise RecommendationRefused("empty")
-    if len(cleaned) > limit:
-        raise RecommendationRefused("too_long")
-    if has_forbidden_characters(cleaned.replace("\n", " ") if multiline else cleaned):
-        raise RecommendationRefused("control")
-    return cleaned
+    return cleaned(
+        text,
+        limit,
+        refused=RecommendationRefused,
+        required=required,
+        allowed="\n" if multiline else "",
+    )
 
 
 # --------------------------------------------------------------------------- addressees
@@ -116,6 +114,30 @@ def _apply(session: Session, recommendation: Recommendation, draft: Draft) -> No
     ]
 
 
+def _recorded(
+    session: Session,
+    recommendation: Recommendation,
+    what: str,
+    announced: Action | None,
+    *,
+    actor: Member,
+    now: datetime,
+) -> None:
+    """The audit line of a staff action, and — once the recommendation is public — its outbox
+    row."""
+    audit.record(
+        session,
+        actor=actor,
+        action=f"recommendation.{what}",
+        target=f"recommendation:{recommendation.id}",
+        now=now,
+    )
+    if announced is not None and recommendation.number:
+        publishing.announce(
+            session, Published.RECOMMENDATION, recommendation.number, announced, now
+        )
+
+
 def create(session: Session, draft: Draft, *, actor: Member, now: datetime) -> Recommendation:
     """A draft recommendation, staff-only until published; its history starts as proposed."""
     recommendation = Recommendation(status=RecommendationStatus.PROPOSED, created_at=now)
@@ -126,13 +148,7 @@ def create(session: Session, draft: Draft, *, actor: Member, now: datetime) -> R
     ]
     session.add(recommendation)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="recommendation.create",
-        target=f"recommendation:{recommendation.id}",
-        now=now,
-    )
+    _recorded(session, recommendation, "create", None, actor=actor, now=now)
     return recommendation
 
 
@@ -146,17 +162,7 @@ def update(
 ) -> None:
     _apply(session, recommendation, draft)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="recommendation.edit",
-        target=f"recommendation:{recommendation.id}",
-        now=now,
-    )
-    if recommendation.number:
-        publishing.announce(
-            session, Published.RECOMMENDATION, recommendation.number, Action.EDIT, now
-        )
+    _recorded(session, recommendation, "edit", Action.EDIT, actor=actor, now=now)
 
 
 def publish(
@@ -169,14 +175,7 @@ def publish(
     recommendation.number, recommendation.year, recommendation.serial = number, now.year, serial
     recommendation.published_at = now
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="recommendation.publish",
-        target=f"recommendation:{recommendation.id}",
-        now=now,
-    )
-    publishing.announce(session, Published.RECOMMENDATION, number, Action.PUBLISH, now)
+    _recorded(session, recommendation, "publish", Action.PUBLISH, actor=actor, now=now)
     return number
 
 
@@ -212,17 +211,7 @@ def change_status(
     ).one()
     recommendation.status = latest
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="recommendation.status",
-        target=f"recommendation:{recommendation.id}",
-        now=now,
-    )
-    if recommendation.number:
-        publishing.announce(
-            session, Published.RECOMMENDATION, recommendation.number, Action.STATUS, now
-        )
+    _recorded(session, recommendation, "status", Action.STATUS, actor=actor, now=now)
     return change
 
 

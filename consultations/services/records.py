@@ -42,8 +42,8 @@ from consultations.models.record import (
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
 )
-from consultations.pseudonyms import has_forbidden_characters
 from consultations.services import audit, feedback, publishing
+from consultations.typed import cleaned
 
 
 class RecordRefused(KenesError):
@@ -60,14 +60,7 @@ def comparable(text: str) -> str:
 
 
 def _clean(text: str, limit: int, *, required: bool = False) -> str:
-    cleaned = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
-    if required and not cleaned:
-        raise RecordRefused("empty")
-    if len(cleaned) > limit:
-        raise RecordRefused("too_long")
-    if has_forbidden_characters(cleaned.replace("\n", " ").replace("\t", " ")):
-        raise RecordRefused("control")
-    return cleaned
+    return cleaned(text, limit, refused=RecordRefused, required=required, allowed="\n\t")
 
 
 # --------------------------------------------------------------------------- writing
@@ -336,50 +329,47 @@ def redact(
     """Remove the quote's words from every revision of every record that holds them, published
     ones included: a member's safety comes before the letter of a citation. Returns the quotes
     redacted."""
-    words = comparable(quote.text)
-    if not words:
-        return []
+    return _redact_words(session, {comparable(quote.text)}, actor=actor, now=now)
+
+
+def redact_within(
+    session: Session, text: str, *, actor: Member, now: datetime
+) -> list[RecordQuote]:
+    """Redact every quote found in `text`, wherever its words stand."""
+    words = {comparable(quote.text) for quote in quotes_within(session, text)}
+    return _redact_words(session, words, actor=actor, now=now)
+
+
+def _redact_words(
+    session: Session, words: set[str], *, actor: Member, now: datetime
+) -> list[RecordQuote]:
+    """Empty every unredacted quote whose words are among `words`; one audit line and one
+    outbox row per record touched."""
+    words.discard("")
     found = [
-        other
-        for other in session.scalars(select(RecordQuote).where(RecordQuote.redacted_on.is_(None)))
-        if comparable(other.text) == words
+        quote
+        for quote in session.scalars(select(RecordQuote).where(RecordQuote.redacted_on.is_(None)))
+        if comparable(quote.text) in words
     ]
-    revisions = {
-        r.id: r
-        for r in session.scalars(
-            select(RecordRevision).where(RecordRevision.id.in_({q.revision_id for q in found}))
-        )
-    }
-    records = {
-        r.id: r
-        for r in session.scalars(
-            select(AdvisoryRecord).where(
-                AdvisoryRecord.id.in_({rev.record_id for rev in revisions.values()})
-            )
-        )
-    }
-    for other in found:
-        other.text = ""
-        other.redacted_on = now.date()
+    if not found:
+        return []
+    for quote in found:
+        quote.text = ""
+        quote.redacted_on = now.date()
     session.flush()
-    for record in records.values():
+    touched = session.scalars(
+        select(AdvisoryRecord)
+        .join(RecordRevision, RecordRevision.record_id == AdvisoryRecord.id)
+        .where(RecordRevision.id.in_({quote.revision_id for quote in found}))
+        .distinct()
+    ).all()
+    for record in touched:
         audit.record(
             session, actor=actor, action="record.redact", target=f"record:{record.id}", now=now
         )
         if record.number:
             publishing.announce(session, Published.RECORD, record.number, Action.REDACT, now)
     return found
-
-
-def redact_within(
-    session: Session, text: str, *, actor: Member, now: datetime
-) -> list[RecordQuote]:
-    """Redact every quote found in `text`."""
-    redacted: list[RecordQuote] = []
-    for quote in quotes_within(session, text):
-        if quote.redacted_on is None:
-            redacted += redact(session, quote, actor=actor, now=now)
-    return redacted
 
 
 # --------------------------------------------------------------------------- reading

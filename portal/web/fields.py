@@ -236,3 +236,9 @@ def translation_data(names: Iterable[str], translations: Iterable[object]) -> di
         for row in translations
         for name in names
     }
+
+
+def chosen(field: Field) -> str:
+    """A filter's value as the reader chose it, or "" — all — when it is not one of the field's
+    values (its error says so on the page)."""
+    return "" if field.errors else (field.data or "")

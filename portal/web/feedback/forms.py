@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from consultations.models import CommentStatus, Stance, Theme
 from consultations.models.theme import MAX_THEME_CHARS
 from consultations.services.feedback import MAX_QUERY_CHARS, Filters
-from portal.web.fields import at_most, no_hidden_characters, refusal_message, strip
+from portal.web.fields import at_most, chosen, no_hidden_characters, refusal_message, strip
 from portal.web.names import STANCE_NAMES
 
 STATUS_NAMES = {
@@ -69,15 +69,12 @@ class FilterForm(FlaskForm):
     def filters(self) -> Filters:
         """What the valid fields ask for; a field with an error filters nothing."""
 
-        def ok(field: SelectField | StringField) -> str:
-            return "" if field.errors else (field.data or "")
-
         return Filters(
-            stance=Stance(ok(self.stance)) if ok(self.stance) else None,
-            theme_id=int(ok(self.theme)) if ok(self.theme) else None,
-            version=int(ok(self.version)) if ok(self.version) else None,
-            status=CommentStatus(ok(self.status)) if ok(self.status) else None,
-            text=ok(self.text),
+            stance=Stance(chosen(self.stance)) if chosen(self.stance) else None,
+            theme_id=int(chosen(self.theme)) if chosen(self.theme) else None,
+            version=int(chosen(self.version)) if chosen(self.version) else None,
+            status=CommentStatus(chosen(self.status)) if chosen(self.status) else None,
+            text=chosen(self.text),
         )
 
 

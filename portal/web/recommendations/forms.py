@@ -31,6 +31,7 @@ from portal.i18n import LANGUAGE_NAMES
 from portal.web.fields import (
     AlmatyDateField,
     at_most,
+    chosen,
     no_hidden_characters,
     refusal_message,
     strip,
@@ -201,12 +202,9 @@ class RegisterFilterForm(FlaskForm):
         return self
 
     def filters(self) -> Filters:
-        def ok(field: SelectField) -> str:
-            return "" if field.errors else (field.data or "")
-
         return Filters(
-            status=RecommendationStatus(ok(self.status)) if ok(self.status) else None,
-            addressee_id=int(ok(self.addressee)) if ok(self.addressee) else None,
-            region=Region(ok(self.region)) if ok(self.region) else None,
-            year=int(ok(self.year)) if ok(self.year) else None,
+            status=RecommendationStatus(chosen(self.status)) if chosen(self.status) else None,
+            addressee_id=int(chosen(self.addressee)) if chosen(self.addressee) else None,
+            region=Region(chosen(self.region)) if chosen(self.region) else None,
+            year=int(chosen(self.year)) if chosen(self.year) else None,
         )
