@@ -23,7 +23,7 @@ from consultations.models import (
     Status,
 )
 from consultations.models.comment import MAX_COMMENT_CHARS
-from portal import housekeeping
+from portal import housekeeping, searching
 from portal.accounts import sessions
 from portal.accounts.credentials import InviteState
 from portal.clock import make_clock
@@ -209,6 +209,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     # What a commit deleted or overwrote leaves the SQLite log at once (DESIGN §4.6).
     watch_removals()
     app.teardown_appcontext(settle_traces)
+    # The search index, and its catch-up right after a redaction or a withdrawal.
+    searching.init_app(app, settings)
     # Expired sessions and the like go without a timer, at most hourly (portal.housekeeping).
     app.after_request(housekeeping.run_if_due)
 
@@ -231,6 +233,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.recommendations import views as recommendations
     from portal.web.records import staff as staff_records
     from portal.web.records import views as records
+    from portal.web.search import views as search
     from portal.web.staff_accounts import views as staff_accounts
 
     # Before any route is added: every <int:…> is an id in the range the database stores.
@@ -245,6 +248,7 @@ def _register_blueprints(app: Flask) -> None:
         decisions.bp,  # /consultations/<id>/decisions
         records.bp,  # /records
         recommendations.bp,  # /recommendations
+        search.bp,  # /search
         feeds.bp,  # /feeds
         api.bp,  # /api/v1
         staff_accounts.bp,  # /staff, /staff/invites, /staff/members

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -170,9 +172,57 @@ def ballots_seal() -> None:
     click.echo(f"decisions sealed: {len(sealed)}")
 
 
+search_cli = AppGroup("search", help="The search index (docs/search.md).")
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the index from the database alone, in a new directory swapped in at the end;
+    searches go on meanwhile, from the old one."""
+    from portal import searching
+
+    shown = 0
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        directory = searching.index().rebuild(db.session, clock.now(), progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        db.session.rollback()
+    click.echo(f"Indexed {shown} records and recommendations into {directory}")
+
+
+@search_cli.command("status")
+def search_status() -> None:
+    """Documents in the index, its position in the outbox, and how far behind it is."""
+    from portal import searching
+
+    status = searching.index().status(db.session, clock.now())
+    db.session.rollback()
+    behind = (
+        f"{status.lag} changes, the oldest from {status.oldest_unapplied:%Y-%m-%d %H:%M:%S} UTC"
+        if status.oldest_unapplied
+        else "0 changes"
+    )
+    click.echo(f"directory: {status.directory}")
+    click.echo(f"documents: {status.documents}")
+    click.echo(f"position:  {status.position} (gaps remembered: {status.gaps})")
+    click.echo(f"behind:    {behind}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(invites_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(ballots_cli)
+    app.cli.add_command(search_cli)

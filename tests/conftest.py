@@ -19,6 +19,7 @@ The database is real: a SQLite file, or — when `KENES_TEST_DATABASE_URL` is se
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -210,6 +211,8 @@ def _as_new(app) -> None:  # type: ignore[no-untyped-def]
     for path in instance.iterdir():
         if path.name not in _INSTANCE_FILES_AT_START:
             path.unlink()
+    # The search index followed the database the test filled: it goes with it.
+    shutil.rmtree(app.config["KENES"].search_dir, ignore_errors=True)
 
 
 # What `create_app` itself writes to the instance folder.
@@ -237,6 +240,7 @@ def _app_for(request: pytest.FixtureRequest, csrf_on: bool) -> Iterator:
     }
     if request.node.get_closest_marker("alters_app"):
         config["KENES_INSTANCE_PATH"] = str(request.getfixturevalue("tmp_path") / "instance")
+        config["KENES_SEARCH_DIR"] = str(request.getfixturevalue("tmp_path") / "search")
         app = _build_app(config)
         try:
             yield app
