@@ -88,9 +88,10 @@ translations: $(VENV)/.installed ## Extract strings and update the kk/ru catalog
 	  -o portal/translations/messages.pot .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
-bench: $(VENV)/.installed ## Measure a ballot's cost (rewrite + WAL checkpoint / CLUSTER) on SQLite and PostgreSQL
+bench: $(VENV)/.installed ## Measure a ballot's cost (SQLite, PostgreSQL) and search: reindex and query p50/p95/p99 (docs/benchmarks.md)
 	$(BIN)/python scripts/bench_ballots.py
 	scripts/with-postgres.sh $(BIN)/python scripts/bench_ballots.py
+	$(BIN)/python -m bench.search
 
 clean: ## Remove the virtualenv, caches and compiled catalogues (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -45,72 +45,23 @@ from whoosh.analysis.analyzers import Analyzer
 
 FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
 
-# Folded spellings (the stripper works after folding), longest first within each step.
+# The case endings by case, in folded spelling (the stripper works after folding); "fused":
+# after the 3rd person possessive, where the two are one ending.
+CASE_ENDINGS = {
+    "genitive": "нын нин дын дин тын тин",
+    "dative": "га ге ка ке",
+    "dative, fused": "сына сине ына ине",
+    "accusative": "ны ни ды ди ты ти",
+    "accusative, fused": "сын син ын ин",
+    "locative": "да де та те нда нде",
+    "locative, attributive": "дагы деги тагы теги",
+    "locative, fused": "сында синде ында инде",
+    "ablative": "дан ден тан тен нан нен",
+    "ablative, fused": "сынан синен ынан инен",
+    "instrumental": "мен бен пен менен бенен пенен",
+}
 CASE = tuple(
-    sorted(
-        [
-            # genitive
-            "нын",
-            "нин",
-            "дын",
-            "дин",
-            "тын",
-            "тин",
-            # dative, and fused with the 3rd person possessive
-            "сына",
-            "сине",
-            "ына",
-            "ине",
-            "га",
-            "ге",
-            "ка",
-            "ке",
-            # accusative, and fused
-            "сын",
-            "син",
-            "ны",
-            "ни",
-            "ды",
-            "ди",
-            "ты",
-            "ти",
-            # locative, its attributive form, and fused
-            "сында",
-            "синде",
-            "ында",
-            "инде",
-            "дагы",
-            "деги",
-            "тагы",
-            "теги",
-            "нда",
-            "нде",
-            "да",
-            "де",
-            "та",
-            "те",
-            # ablative, and fused
-            "сынан",
-            "синен",
-            "ынан",
-            "инен",
-            "нан",
-            "нен",
-            "дан",
-            "ден",
-            "тан",
-            "тен",
-            # instrumental
-            "менен",
-            "бенен",
-            "пенен",
-            "мен",
-            "бен",
-            "пен",
-        ],  # fmt: skip
-        key=len,
-        reverse=True,
-    )
+    sorted((e for group in CASE_ENDINGS.values() for e in group.split()), key=len, reverse=True)
 )
 POSSESSIVE = ("ымыз", "имиз", "ыныз", "иниз", "мыз", "миз", "ныз", "низ", "сы", "си", "ы", "и")
 PLURAL = ("лар", "лер", "дар", "дер", "тар", "тер")
@@ -139,6 +90,8 @@ def _fits(stem: str, ending: str) -> bool:
     «квота» and «ана» keep their last letters."""
     if len(stem) < SHORTEST_STEM:
         return False
+    if ending in ("ын", "ин"):  # -ы·н after a plural only: тұрғын and ақын keep their -ын
+        return stem.endswith(PLURAL)
     before = stem[-1]
     if ending[0] in "ткп" or ending[0] in "ыи":
         return before not in VOWELS

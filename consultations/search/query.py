@@ -158,7 +158,12 @@ def _snippet(hit: Hit | None, document: Document) -> tuple[list[Piece], bool, bo
             cut = cut.rsplit(" ", 1)[0]
         return [(cut, False)], False, len(cut) < len(text)
     start, end, pieces = found[0]
-    return pieces, start > 0, end < len(text)
+    # Whoosh cuts at the last word; the signs stuck to it (a bracket, a full stop) stay on.
+    whole_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    after = re.search(r"\s", text[end:])
+    whole_end = end + after.start() if after else len(text)
+    pieces = [(text[whole_start:start], False), *pieces, (text[end:whole_end], False)]
+    return [piece for piece in pieces if piece[0]], whole_start > 0, whole_end < len(text)
 
 
 def run(
