@@ -187,7 +187,9 @@ def search_reindex() -> None:
     def progress(done: int, total: int) -> None:
         nonlocal bar, shown
         if bar is None:
-            bar = click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True)
+            bar = click.progressbar(
+                length=total, label="Indexing", show_pos=True, show_percent=True, show_eta=True
+            )
             bar.__enter__()
         bar.update(done - shown)
         shown = done

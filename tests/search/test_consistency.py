@@ -165,31 +165,36 @@ def test_the_index_holds_exactly_what_is_published_after_concurrent_writers_and_
 RENUMBER_NEWEST = text("UPDATE outbox SET id = id + :by WHERE id = (SELECT max(id) FROM outbox)")
 
 
-def _publish_in(session: Session, staff_id: int, words: str, now) -> None:  # type: ignore[no-untyped-def]
+def _correct_in(session: Session, staff_id: int, record_id: int, words: str, now) -> None:  # type: ignore[no-untyped-def]
     actor = session.get(Member, staff_id)
-    record = records.create(
-        session, locale="en", consultation=None, texts=Texts(words, words, ""), actor=actor,
-        now=now,
-    )  # fmt: skip
+    record = records.get(session, record_id)
+    records.start_correction(session, record, actor=actor, now=now)
+    records.save_draft(
+        session, record, Texts("Corrected", words, "", "late words"), actor=actor, now=now
+    )
     records.publish(session, record, actor=actor, now=now)
 
 
 @pytest.mark.postgres
 def test_a_lower_outbox_id_committed_after_a_higher_one_is_applied(app, database_url):
-    """On PostgreSQL, for real: a transaction takes the lower outbox id and stays open while a
-    higher one commits and is applied. SQLite commits in id order, so there the same late
-    lower id is made by hand: the higher row is renumbered above a hole, which a later
-    transaction fills."""
+    """On PostgreSQL, for real: a correction takes the lower outbox id and its transaction
+    stays open while a publication takes a higher one, commits and is applied. (Two new
+    publications cannot overlap so: the year's number row serialises them.) SQLite commits in
+    id order, so there the same late lower id is made by hand: the higher row is renumbered
+    above a hole, which the correction's row then fills."""
     staff_id = make_member(app, "Slow Staff", role=Role.STAFF).id
+    publish_record(app, "en", "To be corrected", "original words", staff_id=staff_id)
     find(app, "")
     with app.app_context():
         now = app.extensions["kenes.clock"].now()
+        record_id = db.session.scalars(select(AdvisoryRecord.id)).one()
+        db.session.remove()
     on_postgres = database_url.startswith("postgresql")
     engine = create_engine(database_url)
     try:
         with Session(engine) as slow:
             if on_postgres:
-                _publish_in(slow, staff_id, "latecomer", now)  # the lower id, left open …
+                _correct_in(slow, staff_id, record_id, "latecomer", now)  # lower id, open …
                 publish_record(app, "en", "Fast", "early bird")  # … the higher, committed
             else:
                 publish_record(app, "en", "Fast", "early bird")
@@ -198,7 +203,7 @@ def test_a_lower_outbox_id_committed_after_a_higher_one_is_applied(app, database
             assert len(numbers(find(app, "early bird"))) == 1  # applied: the position passes …
             assert numbers(find(app, "latecomer")) == []  # … the lower id, not yet visible
             if not on_postgres:
-                _publish_in(slow, staff_id, "latecomer", now)
+                _correct_in(slow, staff_id, record_id, "latecomer", now)
                 slow.execute(RENUMBER_NEWEST, {"by": -2})
             slow.commit()
         assert len(numbers(find(app, "latecomer"))) == 1  # the gap was asked for again
