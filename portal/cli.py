@@ -211,9 +211,10 @@ def search_status() -> None:
     status = searching.index().status(db.session, clock.now())
     db.session.rollback()
     behind = (
-        f"{status.lag} changes, the oldest from {status.oldest_unapplied:%Y-%m-%d %H:%M:%S} UTC"
+        f"{status.lag} outbox row(s) not applied, the oldest from "
+        f"{status.oldest_unapplied:%Y-%m-%d %H:%M:%S} UTC"
         if status.oldest_unapplied
-        else "0 changes"
+        else "nothing (every outbox row is applied)"
     )
     click.echo(f"directory: {status.directory}")
     click.echo(f"documents: {status.documents}")

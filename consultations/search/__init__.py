@@ -48,4 +48,4 @@ def find(index: SearchIndex, session: Session, search: Search, now: datetime) ->
     index.catch_up(session, now)
     ix = index.open(session, now)
     with ix.searcher() as searcher:
-        return run(searcher, search, lambda keys: documents.load(session, keys))
+        return run(searcher, search, lambda keys: documents.load(session, keys, facets=False))

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from markdown_it import MarkdownIt
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from consultations.models import (
     AdvisoryRecord,
@@ -94,9 +94,12 @@ def _batches(numbers: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
-def records(session: Session, numbers: Iterable[str]) -> dict[str, Document | None]:
+def records(
+    session: Session, numbers: Iterable[str], *, facets: bool = True
+) -> dict[str, Document | None]:
     """Each record's document, or None where it has none (a draft, withdrawn, unknown): four
-    queries per batch (records, their revisions, their quotes, what they recommend)."""
+    queries per batch (records, their revisions, their quotes, what they recommend), three
+    without the facets (a result list, which shows none)."""
     found: dict[str, Document | None] = {}
     for batch in _batches(numbers):
         found.update(dict.fromkeys(batch))
@@ -107,7 +110,7 @@ def records(session: Session, numbers: Iterable[str]) -> dict[str, Document | No
                 .options(selectinload(AdvisoryRecord.revisions))
             )
         )
-        facets = _record_facets(session, [record.id for record in loaded])
+        linked = _record_facets(session, [record.id for record in loaded]) if facets else {}
         for record in loaded:
             published = [r for r in record.revisions if r.published_at is not None]
             if not published or record.number is None or record.year is None:
@@ -115,7 +118,7 @@ def records(session: Session, numbers: Iterable[str]) -> dict[str, Document | No
             latest = published[-1]
             texts = [latest.summary, plain_text(latest.advice)]
             texts += [quote.text for quote in latest.quotes if quote.text]
-            addressees, regions = facets.get(record.id, (set(), set()))
+            addressees, regions = linked.get(record.id, (set(), set()))
             found[record.number] = Document(
                 kind=Published.RECORD,
                 number=record.number,
@@ -161,16 +164,19 @@ def _record_facets(
     return facets
 
 
-def recommendations(session: Session, numbers: Iterable[str]) -> dict[str, Document | None]:
+def recommendations(
+    session: Session, numbers: Iterable[str], *, facets: bool = True
+) -> dict[str, Document | None]:
     """Each recommendation's document, or None where it has none (a draft, unknown): two
-    queries per batch (with their addressees, their regions)."""
+    queries per batch (with their addressees; their regions), one without the facets."""
     found: dict[str, Document | None] = {}
+    regions = [] if facets else [lazyload(Recommendation.regions)]
     for batch in _batches(numbers):
         found.update(dict.fromkeys(batch))
         for rec in session.scalars(
-            select(Recommendation).where(
-                Recommendation.number.in_(batch), Recommendation.published_at.is_not(None)
-            )
+            select(Recommendation)
+            .where(Recommendation.number.in_(batch), Recommendation.published_at.is_not(None))
+            .options(*regions)
         ):
             if rec.number is None or rec.year is None or rec.published_at is None:
                 continue
@@ -188,13 +194,16 @@ def recommendations(session: Session, numbers: Iterable[str]) -> dict[str, Docum
                 published=rec.published_at,
                 status=rec.status,
                 addressees=frozenset({rec.addressee_id}),
-                regions=frozenset(region.region.value for region in rec.regions),
+                regions=frozenset(r.region.value for r in rec.regions) if facets else frozenset(),
             )
     return found
 
 
-def load(session: Session, keys: Iterable[tuple[Published, str]]) -> dict[str, Document | None]:
-    """Documents by (kind, number), keyed by `key_of`."""
+def load(
+    session: Session, keys: Iterable[tuple[Published, str]], *, facets: bool = True
+) -> dict[str, Document | None]:
+    """Documents by (kind, number), keyed by `key_of`; without their addressees and regions
+    when `facets` is False (what a result list needs: one query less of each kind)."""
     wanted: dict[Published, list[str]] = defaultdict(list)
     for kind, number in keys:
         wanted[kind].append(number)
@@ -202,7 +211,7 @@ def load(session: Session, keys: Iterable[tuple[Published, str]]) -> dict[str, D
     return {
         key_of(kind, number): document
         for kind, numbers in wanted.items()
-        for number, document in loaders[kind](session, numbers).items()
+        for number, document in loaders[kind](session, numbers, facets=facets).items()
     }
 
 

@@ -15,7 +15,7 @@ from bench.advice import add_records
 from portal import searching
 from portal.extensions import db
 from tests.conftest import _app_config
-from tests.search.helpers import find
+from tests.search.helpers import find, publish_record
 
 RECORDS = 10_000
 QUERIES = (
@@ -96,3 +96,16 @@ def test_reindex_of_ten_thousand_records_shows_progress_and_answers_the_same(
     assert old is not None
     assert not old.exists(), "the replaced directory is deleted"
     assert _answers(app) == before
+
+
+def test_status_says_how_far_behind_the_index_is(app, runner):
+    find(app, "")
+    publish_record(app, "en", "Unapplied", "waiting")
+    waiting = runner.invoke(args=["search", "status"])
+    assert waiting.exit_code == 0, waiting.output
+    assert "documents: 0" in waiting.output
+    assert "behind:    1 outbox row(s) not applied, the oldest from" in waiting.output
+    find(app, "")
+    applied = runner.invoke(args=["search", "status"])
+    assert "documents: 1" in applied.output
+    assert "behind:    nothing (every outbox row is applied)" in applied.output

@@ -16,9 +16,12 @@ from consultations.search.query import FACETS
 from consultations.services import recommendations, records
 from portal import clock, searching
 from portal.extensions import db
+from portal.web.freshness import revalidated
 from portal.web.search.forms import SearchForm, allowed
 
 bp = Blueprint("search", __name__, url_prefix="/search")
+# Answers change with every publication: each copy is revalidated (Last-Modified, ETag, 304).
+bp.after_request(revalidated)
 
 KIND_NAMES = {
     Published.RECORD.value: _l("Advisory records"),
