@@ -15,6 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -242,3 +243,11 @@ def chosen(field: Field) -> str:
     """A filter's value as the reader chose it, or "" — all — when it is not one of the field's
     values (its error says so on the page)."""
     return "" if field.errors else (field.data or "")
+
+
+def page_asked() -> int:
+    """The `page` of a list's address: a whole number from 1, or else the first page (an
+    address typed wrong still shows the list)."""
+    value = request.args.get("page", "1")
+    readable = value.isascii() and value.isdigit() and len(value) <= 6
+    return max(1, int(value)) if readable else 1

@@ -15,17 +15,13 @@ from consultations.services import recommendations
 from portal import clock
 from portal.extensions import db
 from portal.web.citing import CITATION_FORMATS, PUBLISHER, citation_response
+from portal.web.fields import page_asked
 from portal.web.freshness import revalidated
 from portal.web.recommendations.forms import RegisterFilterForm
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 bp.after_request(revalidated)
 FILTERS = ("status", "addressee", "region", "year")
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else 1
 
 
 def _page_url(page: int) -> str:
@@ -42,7 +38,7 @@ def index() -> str:
         str(get_locale()),
     )
     form.validate()
-    register = recommendations.register(db.session, form.filters(), page=_page_number())
+    register = recommendations.register(db.session, form.filters(), page=page_asked())
     return render_template(
         "recommendations/index.html",
         form=form,

@@ -16,6 +16,7 @@ from consultations.search.query import FACETS
 from consultations.services import recommendations, records
 from portal import clock, searching
 from portal.extensions import db
+from portal.web.fields import page_asked
 from portal.web.freshness import revalidated
 from portal.web.search.forms import SearchForm, allowed
 
@@ -44,13 +45,6 @@ NOTHING_TO_FIND = _l(
     "These words give nothing to search for. Try other words, or fewer signs such as quotes "
     "and brackets."
 )
-MAX_PAGE = 1000
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    readable = value.isascii() and value.isdigit() and len(value) <= 6
-    return min(int(value), MAX_PAGE) if readable else 1
 
 
 def _filters() -> tuple[tuple[str, str], ...]:
@@ -80,7 +74,7 @@ def index() -> str | Response:
     text = form.q.data or ""
     sort = form.sort.data if form.sort.data in ("relevance", "date") else "relevance"
     filters = _filters()
-    search = Search(text=text if valid else "", filters=filters, sort=sort, page=_page_number())
+    search = Search(text=text if valid else "", filters=filters, sort=sort, page=page_asked())
     results = message = None
     if valid and (number := exact_number(text)) and (page := _published_page(*number)):
         return redirect(page, code=303)
