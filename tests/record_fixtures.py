@@ -25,7 +25,14 @@ class MadeRecord:
     recommendation: str
 
 
-def published_recommendation(app, staff_id: int | None = None) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def published_recommendation(  # type: ignore[no-untyped-def]
+    app,
+    staff_id: int | None = None,
+    *,
+    locale: str = "en",
+    title: str = "Refer the child within 12 hours",
+    text: str = "Referral within **12 hours** of identification.",
+) -> tuple[int, str]:
     if staff_id is None:
         staff_id = make_member(app, f"Register Staff {next(_NUMBERS)}", role=Role.STAFF).id
     with app.app_context():
@@ -41,9 +48,9 @@ def published_recommendation(app, staff_id: int | None = None) -> tuple[int, str
         made = recommendations.create(
             db.session,
             recommendations.Draft(
-                title="Refer the child within 12 hours",
-                text="Referral within **12 hours** of identification.",
-                locale="en",
+                title=title,
+                text=text,
+                locale=locale,
                 addressee_id=addressee.id,
                 priority=Priority.HIGH,
                 regions=[Region.TURKESTAN],
@@ -58,8 +65,10 @@ def published_recommendation(app, staff_id: int | None = None) -> tuple[int, str
     return found
 
 
-def published_record(app) -> MadeRecord:  # type: ignore[no-untyped-def]
-    made = open_consultation(app, quotable=True, report=None)
+def published_record(app, *, comment_text: str | None = None) -> MadeRecord:  # type: ignore[no-untyped-def]
+    """`comment_text`: the words of the comment the record quotes (the fixture's own if None)."""
+    words = {} if comment_text is None else {"comment_text": comment_text}
+    made = open_consultation(app, quotable=True, report=None, **words)
     staff_id = make_member(app, f"Record Staff {next(_NUMBERS)}", role=Role.STAFF).id
     recommendation_id, recommendation = published_recommendation(app, staff_id)
     with app.app_context():

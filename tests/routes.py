@@ -43,6 +43,7 @@ ROUTES: tuple[Route, ...] = (
     Route("public.healthz", "GET", "/healthz", same(200)),
     Route("public.switch_language", "GET", "/lang/ru?next=/about", same(303)),
     Route("public.quick_exit", "POST", "/quick-exit", same(303)),
+    Route("search.index", "GET", "/search?q=referral", same(200)),
     Route("static", "GET", "/static/css/kenes.css", same(200)),
     # Joining and signing in.
     Route("auth.register", "GET", "/auth/register", OPEN_FORM),

@@ -139,15 +139,19 @@ def kazakh_stem(word: str) -> str:
     return kazakh_stems(word)[0]
 
 
-class KazakhStemFilter(Filter):
-    """Stems each folded token; a word that reads two ways gives both stems, at its one
-    position."""
+class _Stateless(Filter):
+    """A filter with no settings: any two are equal (Whoosh compares analyzers)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class KazakhStemFilter(_Stateless):
+    """Stems each folded token; a word that reads two ways gives both stems, at its one
+    position."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
@@ -159,14 +163,8 @@ class KazakhStemFilter(Filter):
                 yield token
 
 
-class KazakhFoldFilter(Filter):
+class KazakhFoldFilter(_Stateless):
     """Folds each token, so stop words are matched in either spelling."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:

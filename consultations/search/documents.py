@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
+from consultations.languages import LOCALES
 from consultations.models import (
     AdvisoryRecord,
     Published,
@@ -182,7 +183,7 @@ def recommendations(
                 continue
             texts: dict[str, list[str]] = defaultdict(list)
             texts[rec.locale].append(plain_text(rec.text))
-            for locale in ("kk", "ru", "en"):
+            for locale in LOCALES:
                 texts[locale].append(rec.addressee.name_in(locale))
             found[rec.number] = Document(
                 kind=Published.RECOMMENDATION,

@@ -56,13 +56,14 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import IndexWriter
 
+from consultations.languages import LOCALES
 from consultations.models import Action, OutboxEntry, Published
 from consultations.search import analysis, documents
 from consultations.search.documents import Document
 
 # Raised when the fields or their analysis change: an index of another version is rebuilt.
 SCHEMA_VERSION = 1
-LANGUAGES = ("kk", "ru", "en")
+LANGUAGES = LOCALES
 STATE_KEY = "_state"
 GAP_HORIZON = timedelta(minutes=10)
 LOCK_WAIT = 0.5  # seconds a catch-up waits for another process's writer

@@ -12,8 +12,10 @@ from portal.accounts import credentials, sessions
 from portal.extensions import db
 
 # Public pages (the `public` blueprint, the advisory records, the recommendation register,
-# their feeds and the API) and static files are always reachable.
-ALWAYS_OPEN_BLUEPRINTS = frozenset({"public", "records", "recommendations", "feeds", "api"})
+# their feeds, the API and the search) and static files are always reachable.
+ALWAYS_OPEN_BLUEPRINTS = frozenset(
+    {"public", "records", "recommendations", "feeds", "api", "search"}
+)
 ALWAYS_OPEN_ENDPOINTS = frozenset({"static", "auth.logout"})
 PENDING_OPEN = ALWAYS_OPEN_ENDPOINTS | {"auth.two_factor"}
 UNENROLLED_STAFF_OPEN = ALWAYS_OPEN_ENDPOINTS | {"account.two_factor", "account.start_two_factor"}

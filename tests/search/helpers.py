@@ -6,12 +6,13 @@ from __future__ import annotations
 import itertools
 
 from consultations import search
-from consultations.models import Addressee, Member, Priority, Region, Role
-from consultations.services import recommendations, records
+from consultations.models import Member, Role
+from consultations.services import records
 from consultations.services.records import Texts
 from portal import searching
 from portal.extensions import db
 from tests.factories import make_member
+from tests.record_fixtures import published_recommendation
 
 _STAFF = itertools.count(1)
 
@@ -48,42 +49,10 @@ def publish_record(  # type: ignore[no-untyped-def]
 
 
 def publish_recommendation(  # type: ignore[no-untyped-def]
-    app,
-    locale: str,
-    title: str,
-    text: str,
-    *,
-    region: Region = Region.TURKESTAN,
-    staff_id: int | None = None,
+    app, locale: str, title: str, text: str, *, staff_id: int | None = None
 ) -> str:
-    staff_id = staff_id or staff(app)
-    with app.app_context():
-        now = app.extensions["kenes.clock"].now()
-        actor = db.session.get(Member, staff_id)
-        addressee = Addressee(
-            name_kk="Еңбек және халықты әлеуметтік қорғау министрлігі",
-            name_ru="Министерство труда и социальной защиты населения",
-            name_en="Ministry of Labour and Social Protection of Population",
-        )
-        db.session.add(addressee)
-        db.session.flush()
-        made = recommendations.create(
-            db.session,
-            recommendations.Draft(
-                title=title,
-                text=text,
-                locale=locale,
-                addressee_id=addressee.id,
-                priority=Priority.MEDIUM,
-                regions=[region],
-            ),
-            actor=actor,
-            now=now,
-        )
-        number = recommendations.publish(db.session, made, actor=actor, now=now)
-        db.session.commit()
-        db.session.remove()
-    return number
+    """Addressed to the Akimat of Turkestan Region, for the Turkestan region."""
+    return published_recommendation(app, staff_id, locale=locale, title=title, text=text)[1]
 
 
 def find(app, text: str = "", **filters: str) -> search.Results:  # type: ignore[no-untyped-def]

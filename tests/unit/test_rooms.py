@@ -37,6 +37,7 @@ def test_each_feature_is_a_package_with_its_views():
         "public",
         "recommendations",
         "records",
+        "search",
         "staff_accounts",
     ]
     assert all((WEB / feature / "views.py").exists() for feature in FEATURES)
@@ -94,6 +95,7 @@ def test_blueprint_names_match_what_they_serve(app):
         "moderation": "/staff/moderation",
         "records": "/records",
         "recommendations": "/recommendations",
+        "search": "/search",
         "staff_records": "/staff/records",
         "staff_recommendations": "/staff/recommendations",
     }

@@ -88,7 +88,7 @@ def test_half_signed_in_session_reaches_only_its_allowlist(app, clock):
     client = client_as(app, "pending", clock)
     for route in ROUTES:
         if route.endpoint in PENDING_OPEN or route.endpoint.startswith(
-            ("public.", "records.", "recommendations.", "feeds.", "api.")
+            ("public.", "records.", "recommendations.", "feeds.", "api.", "search.")
         ):
             continue
         if route.endpoint == "static":

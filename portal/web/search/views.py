@@ -55,14 +55,20 @@ def _filters() -> tuple[tuple[str, str], ...]:
     )
 
 
+def page_of(kind: Published, number: str) -> str:
+    if kind is Published.RECORD:
+        return url_for("records.show", number=number)
+    return url_for("recommendations.show", number=number)
+
+
 def _published_page(kind: Published, number: str) -> str | None:
     """The page of a published number, or None."""
     try:
         if kind is Published.RECORD:
             records.page(db.session, number)
-            return url_for("records.show", number=number)
-        recommendations.published(db.session, number)
-        return url_for("recommendations.show", number=number)
+        else:
+            recommendations.published(db.session, number)
+        return page_of(kind, number)
     except NotFound:
         return None
 
@@ -101,6 +107,7 @@ def index() -> str | Response:
         facet_names=FACET_NAMES,
         kind_names=KIND_NAMES,
         kind_name=KIND_NAME,
+        page_of=page_of,
         addressee_names={
             str(a.id): a.name_in(str(get_locale())) for a in recommendations.addressees(db.session)
         },
