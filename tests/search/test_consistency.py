@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
 import traceback
 
 import pytest
@@ -209,3 +210,29 @@ def test_a_lower_outbox_id_committed_after_a_higher_one_is_applied(app, database
         assert len(numbers(find(app, "latecomer"))) == 1  # the gap was asked for again
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_search_answers_from_the_index_as_it_is_while_another_process_writes(app, client):
+    """Another process holds Whoosh's writer lock (a long catch-up, a rebuild's last step):
+    a search does not fail or queue behind it — it answers from the index as it stands, a
+    moment behind — and the next search after the lock is let go catches up."""
+    before = publish_record(app, "en", "Already indexed", "lantern")
+    find(app, "")
+    after = publish_record(app, "en", "Published meanwhile", "lantern")
+    with app.app_context():
+        ix = searching.index().open(db.session, app.extensions["kenes.clock"].now())
+        db.session.remove()
+    holder = ix.writer()  # the lock, held as another process would hold it
+    try:
+        started = time.monotonic()
+        response = client.get("/search?q=lantern")
+        took = time.monotonic() - started
+        assert response.status_code == 200
+        assert took < 3, f"the search waited {took:.1f} s for the writer"
+        page = response.get_data(as_text=True)
+        assert before in page
+        assert after not in page  # not applied yet: answered from the index as it was
+    finally:
+        holder.cancel()
+    assert sorted(numbers(find(app, "lantern"))) == sorted([before, after])
