@@ -51,6 +51,10 @@ ACCOUNT_DONE = expect(
 NOT_YOURS = expect(
     anonymous=302, pending=303, member=404, staff_unenrolled=303, staff=404, admin=404, disabled=302
 )
+# What members do and staff do not (staff facilitate): replying to a comment.
+MEMBERS_ONLY = expect(
+    anonymous=302, pending=303, member=200, staff_unenrolled=303, staff=404, admin=404, disabled=302
+)
 # A ballot: members vote; staff facilitate and are refused (403) with a message.
 VOTE = expect(
     anonymous=302, pending=303, member=303, staff_unenrolled=303, staff=403, admin=403, disabled=302

@@ -20,6 +20,7 @@ from tests.route_roles import (  # noqa: F401 — re-exported for the tests
     ACCOUNT_DONE,
     ACCOUNT_REFUSED,
     ADMIN_DONE,
+    MEMBERS_ONLY,
     NOT_YOURS,
     OPEN_FORM,
     OPEN_FORM_POSTED,
@@ -162,6 +163,12 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         "/consultations/{consultation}/comments",
         ACCOUNT_REFUSED,
+    ),
+    Route(
+        "consultations.reply",
+        "GET",
+        "/consultations/{consultation}/comments/{comment}/reply",
+        MEMBERS_ONLY,
     ),
     # Someone else's comment: nobody may edit or delete it, and it is a 404, not a 403.
     Route(

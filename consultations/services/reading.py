@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from consultations import drafts, permissions
@@ -99,9 +99,7 @@ def page(
     since: date | None,
 ) -> Page:
     """The consultation as `viewer` may see it; NotFound if they may not (no existence oracle)."""
-    consultation = session.scalar(select(Consultation).where(Consultation.public_id == public_id))
-    if consultation is None or not permissions.can_view(viewer, consultation, now):
-        raise NotFound(public_id)
+    consultation = _visible(session, public_id, viewer, now)
     versions = list(
         session.scalars(
             select(DocumentVersion)
@@ -114,19 +112,7 @@ def page(
         )
     )
     current = versions[-1] if versions else None
-    # The pseudonym comes with its comment, and only when its author chose to show it.
-    authors: dict[int, str] = {}
-    comments = []
-    for c, pseudonym in session.execute(
-        select(Comment, Member.pseudonym)
-        .outerjoin(Member, and_(Member.id == Comment.author_id, Comment.show_pseudonym.is_(True)))
-        .where(Comment.consultation_id == consultation.id)
-        .order_by(Comment.id)
-    ):
-        if permissions.can_see_comment(viewer, c) or _is_placeholder(c):
-            comments.append(c)
-            if pseudonym is not None and c.author_id is not None:
-                authors[c.author_id] = pseudonym
+    comments, authors = _comments(session, viewer, Comment.consultation_id == consultation.id)
 
     by_section: dict[str | None, list[Comment]] = defaultdict(list)
     for comment in comments:
@@ -168,6 +154,61 @@ def page(
             since and current and current.published_at and current.published_at.date() > since
         ),
     )
+
+
+def _visible(
+    session: Session, public_id: str, viewer: Member | None, now: datetime
+) -> Consultation:
+    consultation = session.scalar(select(Consultation).where(Consultation.public_id == public_id))
+    if consultation is None or not permissions.can_view(viewer, consultation, now):
+        raise NotFound(public_id)
+    return consultation
+
+
+def _comments(
+    session: Session, viewer: Member | None, where: ColumnElement[bool]
+) -> tuple[list[Comment], dict[int, str]]:
+    """The comments `viewer` may see among those `where` picks, oldest first, and the
+    pseudonyms that come with them — only those their authors chose to show."""
+    authors: dict[int, str] = {}
+    comments = []
+    for c, pseudonym in session.execute(
+        select(Comment, Member.pseudonym)
+        .outerjoin(Member, and_(Member.id == Comment.author_id, Comment.show_pseudonym.is_(True)))
+        .where(where)
+        .order_by(Comment.id)
+    ):
+        if permissions.can_see_comment(viewer, c) or _is_placeholder(c):
+            comments.append(c)
+            if pseudonym is not None and c.author_id is not None:
+                authors[c.author_id] = pseudonym
+    return comments, authors
+
+
+def thread(
+    session: Session,
+    public_id: str,
+    comment_id: int,
+    *,
+    viewer: Member | None,
+    now: datetime,
+    since: date | None,
+) -> tuple[Consultation, Thread]:
+    """One top-level comment with its replies, as `viewer` may see them (the reply page):
+    two queries. NotFound for a reply, or a comment the viewer may not see."""
+    consultation = _visible(session, public_id, viewer, now)
+    comments, authors = _comments(
+        session,
+        viewer,
+        and_(
+            Comment.consultation_id == consultation.id,
+            or_(Comment.id == comment_id, Comment.parent_id == comment_id),
+        ),
+    )
+    found = [t for t in _threads(comments, viewer, authors, since) if t.comment.id == comment_id]
+    if not found:
+        raise NotFound("comment")
+    return consultation, found[0]
 
 
 def _is_placeholder(comment: Comment) -> bool:

@@ -320,20 +320,28 @@ def comment_on(
     show_name: bool = False,
     quotable: bool = False,
 ) -> int:
-    """Open the section's "Comment on this section" (or a thread's "Reply") <details> by its
-    <summary>, write, send; returns the new comment's id (the page lands on its anchor)."""
+    """Open the section's "Comment on this section" <details> by its <summary> (or follow a
+    thread's "Reply" link to its reply page: no form per comment on the consultation page),
+    write, send; returns the new comment's id (the page lands on its anchor)."""
     if parent is None:
         details = page.locator(f"#section-{key} details.new-comment")
+        expect(details).to_have_count(1)
+        expect(details).not_to_have_attribute("open", "")
+        details.locator("summary").click()
+        expect(details).to_have_attribute("open", "")
+        form = details.locator("form.comment-form")
     else:
         thread = page.locator(f"#section-{key} .thread").filter(
             has=page.locator(f"#comment-{parent}")
         )
-        details = thread.locator("details.reply")
-    expect(details).to_have_count(1)
-    expect(details).not_to_have_attribute("open", "")
-    details.locator("summary").click()
-    expect(details).to_have_attribute("open", "")
-    form = details.locator("form.comment-form")
+        expect(thread.locator("form")).to_have_count(0)
+        link = thread.locator("p.reply-link a")
+        expect(link).to_have_count(1)
+        with page.expect_navigation():
+            link.click()
+        assert re.search(rf"/comments/{parent}/reply$", page.url), page.url
+        expect(page.locator(f"main #comment-{parent}")).to_have_count(1)
+        form = page.locator("main form.comment-form")
     expect(form).to_be_visible()
     form.locator("textarea[name=text]").fill(text)
     form.locator(f"input[name=stance][value={stance}]").check()

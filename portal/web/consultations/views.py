@@ -89,25 +89,18 @@ def index() -> str:
 def render_consultation(
     page_data: reading.Page, *, failed: CommentForm | None = None, status: int = 200
 ):  # type: ignore[no-untyped-def]
-    expanded = request.args.get("all", "")
-    if failed is not None and failed.parent.data:
-        # A refused reply is shown again in its thread's form, with its text and the reason;
-        # that thread may be older than the newest few its section shows.
-        expanded = failed.section.data or ""
     return render_template(
         "consultations/show.html",
         page=page_data,
         decisions=decision_views(page_data.consultation),
         failed=failed,
-        expanded=expanded,
+        expanded=request.args.get("all", ""),
         newest=reading.NEWEST_PER_SECTION,
         can_comment=permissions.can_comment(_viewer(), page_data.consultation, clock.now()),
         viewer=_viewer(),
         permissions=permissions,
         now=clock.now(),
-        new_form=lambda key, parent="": CommentForm(
-            formdata=None, section=key or "", parent=parent
-        ),
+        new_form=lambda key: CommentForm(formdata=None, section=key or ""),
         outcomes=[
             outcome
             for _consultation, found in records.outcomes(
@@ -177,7 +170,55 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
             )
             return _back_to(public_id, comment.id)
     db.session.rollback()
+    if form.parent.data:  # a refused reply: back on its reply page, with its text and the reason
+        consultation, thread = _repliable(public_id, form.parent.data)
+        return render_reply(consultation, thread, form, status=400)
     return render_consultation(page_data, failed=form, status=400)
+
+
+def _repliable(public_id: str, comment_id: int | str):  # type: ignore[no-untyped-def]
+    """The consultation and the thread a member may reply to now, or a 404."""
+    try:
+        wanted = database_id(str(comment_id))
+    except ValueError:
+        abort(404)
+    consultation, thread = or_404(
+        reading.thread,
+        db.session,
+        public_id,
+        wanted,
+        viewer=_viewer(),
+        now=clock.now(),
+        since=current_user.state.previous_visit_on,
+    )
+    if thread.comment.status != CommentStatus.VISIBLE or not permissions.can_comment(
+        _viewer(), consultation, clock.now()
+    ):
+        abort(404)
+    return consultation, thread
+
+
+def render_reply(consultation, thread, form: CommentForm, *, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "consultations/reply.html",
+        page={"consultation": consultation},
+        thread=thread,
+        form=form,
+        viewer=_viewer(),
+        permissions=permissions,
+        now=clock.now(),
+    ), status
+
+
+@bp.get("/<public_id>/comments/<int:comment_id>/reply")
+def reply(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
+    """A reply is written on a page of its own (the consultation page carries no form per
+    comment): the comment, the replies so far, and the form. Works without JavaScript."""
+    consultation, thread = _repliable(public_id, comment_id)
+    form = CommentForm(
+        formdata=None, section=thread.comment.section_key or "", parent=str(comment_id)
+    )
+    return render_reply(consultation, thread, form)
 
 
 def _own_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
