@@ -159,6 +159,9 @@ ROUTES: tuple[Route, ...] = (
     Route("consultations.show", "GET", "/consultations/{consultation}", ACCOUNT),
     Route("consultations.changes", "GET", "/consultations/{consultation}/changes", ACCOUNT),
     Route(
+        "consultations.section", "GET", "/consultations/{consultation}/sections/referral", ACCOUNT
+    ),
+    Route(
         "consultations.add_comment",
         "POST",
         "/consultations/{consultation}/comments",

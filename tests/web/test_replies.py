@@ -61,11 +61,13 @@ def test_a_page_of_300_comments_has_one_comment_form_per_section_and_none_per_co
     _add_comments(app, made.public_id, COMMENTS)
     reader = app.test_client()
     sign_in(reader, make_member(app, "Counting Forms"), clock)
-    for path in (f"/consultations/{made.public_id}", f"/consultations/{made.public_id}?all=s3"):
+    for path in (
+        f"/consultations/{made.public_id}",
+        f"/consultations/{made.public_id}/sections/s3",
+    ):
         page = reader.get(path).get_data(as_text=True)
         forms = re.findall(r'<form method="post" action="[^"]*/comments[#"]', page)
         sections = set(re.findall(r'<section[^>]* id="section-([\w-]+)"', page))
-        assert len(sections) == SECTIONS + 1  # and the preamble
         assert len(forms) <= len(sections) + 1  # one per section, and the general one
         assert 'name="parent" value=""' in page
         assert not re.search(r'name="parent" value="\d+"', page), "a reply form on the page"
@@ -164,3 +166,33 @@ def test_no_reply_after_close(app, clock):
     assert member.get(url).status_code == 404
     page = member.get(f"/consultations/{made.public_id}").get_data(as_text=True)
     assert "/reply" not in page
+
+
+def test_show_all_is_a_page_of_its_own_section(app, clock):
+    made = open_consultation(app, text=_big_draft(), with_comment=False)
+    _add_comments(app, made.public_id, COMMENTS)
+    reader = app.test_client()
+    sign_in(reader, make_member(app, "Reading One Section"), clock)
+    whole = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    link = f'href="/consultations/{made.public_id}/sections/s3"'
+    assert link in whole
+    shown_on_whole = re.findall(r'id="comment-(\d+)"', whole)
+    section = reader.get(f"/consultations/{made.public_id}/sections/s3")
+    assert section.status_code == 200
+    page = section.get_data(as_text=True)
+    assert "Comment number 3 on s3." in page
+    assert "on s4." not in page  # only its own section
+    on_s3 = re.findall(r'id="comment-(\d+)"', page)
+    assert len(on_s3) == COMMENTS // SECTIONS  # every comment of the section, replies included
+    assert set(on_s3) - set(shown_on_whole), "the whole page shows only the newest few"
+    assert reader.get(f"/consultations/{made.public_id}/sections/nope").status_code == 404
+
+
+def test_a_sections_page_warns_first_as_the_whole_page_does(app, clock):
+    made = open_consultation(app, content_note="Describes violence against children.")
+    reader = app.test_client()
+    sign_in(reader, make_member(app, "Warned Reader"), clock)
+    page = reader.get(f"/consultations/{made.public_id}/sections/referral").get_data(as_text=True)
+    main = page[page.index("<main") :]
+    assert main.index("Describes violence against children.") < main.index("within 24 hours")
+    assert "<title>Consultation · Kenes</title>" in page  # discreet, as the whole page

@@ -86,21 +86,27 @@ def index() -> str:
     return render_template("consultations/list.html", listed=listed, show_archived=show_archived)
 
 
+def _reading(page_data: reading.Page, failed: CommentForm | None) -> dict[str, object]:
+    """What a page of the consultation's text and comments needs: the whole page and a
+    section's page alike."""
+    return {
+        "page": page_data,
+        "failed": failed,
+        "newest": reading.NEWEST_PER_SECTION,
+        "can_comment": permissions.can_comment(_viewer(), page_data.consultation, clock.now()),
+        "viewer": _viewer(),
+        "permissions": permissions,
+        "now": clock.now(),
+        "new_form": lambda key: CommentForm(formdata=None, section=key or ""),
+    }
+
+
 def render_consultation(
     page_data: reading.Page, *, failed: CommentForm | None = None, status: int = 200
 ):  # type: ignore[no-untyped-def]
     return render_template(
         "consultations/show.html",
-        page=page_data,
         decisions=decision_views(page_data.consultation),
-        failed=failed,
-        expanded=request.args.get("all", ""),
-        newest=reading.NEWEST_PER_SECTION,
-        can_comment=permissions.can_comment(_viewer(), page_data.consultation, clock.now()),
-        viewer=_viewer(),
-        permissions=permissions,
-        now=clock.now(),
-        new_form=lambda key: CommentForm(formdata=None, section=key or ""),
         outcomes=[
             outcome
             for _consultation, found in records.outcomes(
@@ -110,6 +116,7 @@ def render_consultation(
         ]
         if page_data.status == Status.CLOSED
         else [],
+        **_reading(page_data, failed),
     ), status
 
 
@@ -126,6 +133,16 @@ def outcomes() -> str:
 @bp.get("/<public_id>")
 def show(public_id: str) -> tuple[str, int]:
     return render_consultation(_page(public_id))
+
+
+@bp.get("/<public_id>/sections/<key>")
+def section(public_id: str, key: str) -> str:
+    """A section with all its comments (the consultation page shows the newest few)."""
+    page_data = _page(public_id)
+    found = next((s for s in page_data.sections if s.key == key[:40]), None)
+    if found is None:
+        abort(404)
+    return render_template("consultations/section.html", s=found, **_reading(page_data, None))
 
 
 @bp.post("/<public_id>/comments")
