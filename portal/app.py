@@ -35,6 +35,7 @@ from portal.extensions import (
     db,
     login_manager,
     migrate,
+    reads_only,
     settle_traces,
     traces_to_clear,
     watch_removals,
@@ -173,6 +174,8 @@ def _here() -> str:
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
     db.init_app(app)
+    # First of the request hooks: a GET's transactions take no write lock (issue 15).
+    reads_only(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

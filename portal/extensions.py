@@ -7,10 +7,14 @@ history.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -40,10 +44,15 @@ def configure_sqlite(engine: Engine) -> None:
     - secure_delete: deleted survivor text is overwritten with zeros, not left in free pages.
     - WAL: readers do not block the writer.
     - busy_timeout: a writer waits for another instead of failing at once.
-    - BEGIN IMMEDIATE: a deferred transaction that reads and then writes fails at once with
-      "database is locked" when another connection committed in between, whatever the busy
-      timeout. Taking the write lock at BEGIN makes such a transaction wait its turn instead.
-      Readers are not blocked (WAL); writers queue for the few milliseconds a request takes.
+    - BEGIN IMMEDIATE for every transaction that may write: a deferred transaction that reads
+      and then writes fails at once with "database is locked" when another connection
+      committed in between, whatever the busy timeout. Taking the write lock at BEGIN makes
+      such a transaction wait its turn instead; writers queue for the few milliseconds a
+      request takes.
+    - A plain (deferred) BEGIN for a request that only reads (`reads_only`: a GET or HEAD,
+      issue 15): it takes no write lock, so readers never queue behind each other or behind a
+      writer (WAL). Should such a transaction write, `WriteInARead` stops it at once: the
+      write belongs inside `writing()`, which takes the lock for its own short transaction.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -63,7 +72,58 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = _READS_ONLY.get()
+        connection.info["kenes_deferred"] = deferred
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _no_write_in_a_read(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.info.get("kenes_deferred") and _WRITES.match(statement):
+            raise WriteInARead(
+                "a request that only reads wrote to the database: do it inside "
+                "`portal.extensions.writing()` (or make the route a POST)"
+            )
+
+
+# Whether the work in hand only reads (set for a GET or HEAD request by `reads_only`): its
+# SQLite transactions begin deferred, without the write lock.
+_READS_ONLY: ContextVar[bool] = ContextVar("kenes_reads_only", default=False)
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+class WriteInARead(RuntimeError):
+    """A transaction begun without the write lock (a request that only reads) wrote."""
+
+
+def reading() -> bool:
+    return _READS_ONLY.get()
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Within a request that only reads, the transactions begun here may write (they take the
+    write lock at BEGIN): the session's last-seen minute, say."""
+    token = _READS_ONLY.set(False)
+    try:
+        yield
+    finally:
+        _READS_ONLY.reset(token)
+
+
+def reads_only(app: Flask) -> None:
+    """A GET or HEAD request's transactions begin without the write lock, for the whole
+    request (reset at its end: a worker's next request starts afresh)."""
+
+    @app.before_request
+    def _mark() -> None:
+        if request.method in ("GET", "HEAD"):
+            g.kenes_reads_only = _READS_ONLY.set(True)
+
+    @app.teardown_request
+    def _unmark(_error: BaseException | None = None) -> None:
+        token = g.pop("kenes_reads_only", None)
+        if token is not None:
+            _READS_ONLY.reset(token)
 
 
 def _is_memory(engine: Engine) -> bool:

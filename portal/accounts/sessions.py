@@ -30,7 +30,7 @@ from consultations.models import Member
 from portal import clock
 from portal.accounts.models import AuthSession
 from portal.accounts.models.auth_session import Stage
-from portal.extensions import db
+from portal.extensions import db, reading, writing
 from portal.security import tokens
 
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -121,6 +121,18 @@ def current() -> SessionState | None:
 
 
 def _look_up_and_touch(token_hash: str, moment: datetime, *, touch: bool) -> SessionState | None:
+    if reading():
+        # A request that only reads: looked up without the write lock; the last-seen minute,
+        # when it is due, in a short writing transaction of its own (issue 15).
+        if db.session().in_transaction():
+            state, due = _read(db.session.connection(), token_hash, moment)
+        else:
+            with db.engine.connect() as connection:
+                state, due = _read(connection, token_hash, moment)
+        if state is not None and touch and due:
+            with writing(), db.engine.begin() as connection:
+                _touch(connection, state.id, moment)
+        return state
     if db.session().in_transaction():
         # Only if something read the database before the session was asked for: then the
         # touch rides on the request's own transaction rather than wait for its lock.
@@ -129,24 +141,41 @@ def _look_up_and_touch(token_hash: str, moment: datetime, *, touch: bool) -> Ses
         return _read_and_touch(connection, token_hash, moment, touch=touch)
 
 
-def _read_and_touch(  # type: ignore[no-untyped-def]
-    connection, token_hash: str, moment: datetime, *, touch: bool
-) -> SessionState | None:
+def _read(connection, token_hash: str, moment: datetime) -> tuple[SessionState | None, bool]:  # type: ignore[no-untyped-def]
+    """The live session the token names (None if none), and whether its last-seen minute is
+    behind `moment`'s."""
     table = AuthSession.__table__
     row = connection.execute(select(table).where(table.c.token_hash == token_hash)).first()
     if row is None:
-        return None
+        return None, False
     loaded = AuthSession(**row._mapping)
     if _expired(loaded, moment):
         # Refused, not deleted: a GET changes nothing but last_seen; `retention purge`
         # removes expired rows.
-        return None
-    minute = _to_minute(moment)
-    if touch and loaded.last_seen_at < minute:
-        connection.execute(update(table).where(table.c.id == row.id).values(last_seen_at=minute))
-    return SessionState(
+        return None, False
+    state = SessionState(
         row.id, row.member_id, row.stage, loaded.confirmed_at, row.previous_visit_on
     )
+    return state, loaded.last_seen_at < _to_minute(moment)
+
+
+def _touch(connection, session_id: int, moment: datetime) -> None:  # type: ignore[no-untyped-def]
+    table = AuthSession.__table__
+    minute = _to_minute(moment)
+    connection.execute(
+        update(table)
+        .where(table.c.id == session_id, table.c.last_seen_at < minute)
+        .values(last_seen_at=minute)
+    )
+
+
+def _read_and_touch(  # type: ignore[no-untyped-def]
+    connection, token_hash: str, moment: datetime, *, touch: bool
+) -> SessionState | None:
+    state, due = _read(connection, token_hash, moment)
+    if state is not None and touch and due:
+        _touch(connection, state.id, moment)
+    return state
 
 
 def load_signed_in(_request: object) -> SignedIn | None:

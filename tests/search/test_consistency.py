@@ -14,7 +14,7 @@ import time
 import traceback
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from consultations.models import AdvisoryRecord, Member, Recommendation, Role
@@ -191,25 +191,23 @@ def test_a_lower_outbox_id_committed_after_a_higher_one_is_applied(app, database
         record_id = db.session.scalars(select(AdvisoryRecord.id)).one()
         db.session.remove()
     on_postgres = database_url.startswith("postgresql")
-    engine = create_engine(database_url)
-    try:
-        with Session(engine) as slow:
-            if on_postgres:
-                _correct_in(slow, staff_id, record_id, "latecomer", now)  # lower id, open …
-                publish_record(app, "en", "Fast", "early bird")  # … the higher, committed
-            else:
-                publish_record(app, "en", "Fast", "early bird")
-                with engine.begin() as hand:  # a hole below the newest row
-                    hand.execute(RENUMBER_NEWEST, {"by": 1})
-            assert len(numbers(find(app, "early bird"))) == 1  # applied: the position passes …
-            assert numbers(find(app, "latecomer")) == []  # … the lower id, not yet visible
-            if not on_postgres:
-                _correct_in(slow, staff_id, record_id, "latecomer", now)
-                slow.execute(RENUMBER_NEWEST, {"by": -2})
-            slow.commit()
-        assert len(numbers(find(app, "latecomer"))) == 1  # the gap was asked for again
-    finally:
-        engine.dispose()
+    with app.app_context():
+        engine = db.engine  # the app's own: SQLite's busy timeout and WAL settings included
+    with Session(engine) as slow:
+        if on_postgres:
+            _correct_in(slow, staff_id, record_id, "latecomer", now)  # lower id, open …
+            publish_record(app, "en", "Fast", "early bird")  # … the higher, committed
+        else:
+            publish_record(app, "en", "Fast", "early bird")
+            with engine.begin() as hand:  # a hole below the newest row
+                hand.execute(RENUMBER_NEWEST, {"by": 1})
+        assert len(numbers(find(app, "early bird"))) == 1  # applied: the position passes …
+        assert numbers(find(app, "latecomer")) == []  # … the lower id, not yet visible
+        if not on_postgres:
+            _correct_in(slow, staff_id, record_id, "latecomer", now)
+            slow.execute(RENUMBER_NEWEST, {"by": -2})
+        slow.commit()
+    assert len(numbers(find(app, "latecomer"))) == 1  # the gap was asked for again
 
 
 @pytest.mark.postgres
