@@ -128,6 +128,11 @@ def machine() -> str:
     )
 
 
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes."""
+    return "load average " + ", ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def versions(engine_name: str, server: str) -> str:
     whoosh = package_metadata.version("Whoosh-Reloaded")
     database = f"SQLite {sqlite3.sqlite_version}" if engine_name == "sqlite" else server
@@ -393,7 +398,7 @@ def arguments() -> argparse.Namespace:
         "(default: $KENES_TEST_DATABASE_URL, else SQLite in a temporary directory)",
     )
     parser.add_argument(
-        "--profile", action="store_true", help="also profile one round (cProfile), top 25"
+        "--profile", action="store_true", help="then profile 5 rounds (cProfile) and print the top"
     )
     return parser.parse_args()
 
@@ -420,13 +425,13 @@ def bench(args: argparse.Namespace, url: str, directory: Path) -> None:
     )
     with app.app_context():
         try:
-            measure(args, app)
+            measure(args)
         finally:
             db.session.remove()
             db.engine.dispose()
 
 
-def measure(args: argparse.Namespace, app) -> None:  # type: ignore[no-untyped-def]
+def measure(args: argparse.Namespace) -> None:
     engine = db.engine
     server = ""
 
@@ -441,6 +446,7 @@ def measure(args: argparse.Namespace, app) -> None:  # type: ignore[no-untyped-d
         db.session.remove()
     print("Kenes search benchmark (issue 14)")
     print(f"  machine:  {machine()}")
+    print(f"  load:     {load()} (before the run: other work on the machine skews the figures)")
     print(f"  software: {versions(engine.dialect.name, server)}")
     sys.stdout.flush()
 
@@ -499,6 +505,7 @@ def measure(args: argparse.Namespace, app) -> None:  # type: ignore[no-untyped-d
         without_highlights = run_all(order, lambda case: timed_find(case.search)[0])
     catch_up = [timed_catch_up() for _ in range(len(order))]
 
+    print(f"  load:     {load()} (after the queries)")
     print(
         f"  queries:  {len(mix)} kinds x {args.rounds} rounds = {len(order)} timed "
         f"through consultations.search.find, after {WARM_UP_ROUNDS} warm-up rounds"

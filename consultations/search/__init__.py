@@ -46,6 +46,5 @@ def find(index: SearchIndex, session: Session, search: Search, now: datetime) ->
     """Catch the index up with the database (or, if another process is doing it, take it as it
     is), then answer `search`. QuerySyntaxError when the words give nothing to look for."""
     index.catch_up(session, now)
-    ix = index.open(session, now)
-    with ix.searcher() as searcher:
-        return run(searcher, search, lambda keys: documents.load(session, keys, facets=False))
+    searcher = index.searcher(session, now)
+    return run(searcher, search, lambda keys: documents.load(session, keys, facets=False))

@@ -31,6 +31,7 @@ module-level class: an index opened by another process finds the same code.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import (
     Filter,
@@ -124,14 +125,16 @@ _CASE_KEEPING_S = tuple(e for e in CASE if not e.startswith("с"))
 _POSSESSIVE_KEEPING_S = tuple(e for e in POSSESSIVE if not e.startswith("с"))
 
 
-def kazakh_stems(word: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def kazakh_stems(word: str) -> tuple[str, ...]:
     """The search stems of a Kazakh word (folded): one, or two where an ending reads two ways
     — «жұмысы» is жұмыс·ы ("its work") but «баласы» is бала·сы ("his child"): both stems are
-    kept, so either finds it."""
+    kept, so either finds it. Memoised: a text's words repeat, and highlighting reads each
+    shown text again."""
     folded = fold(word)
     first = _stem(folded, CASE, POSSESSIVE)
     other = _stem(folded, _CASE_KEEPING_S, _POSSESSIVE_KEEPING_S)
-    return [first] if other == first else [first, other]
+    return (first,) if other == first else (first, other)
 
 
 def kazakh_stem(word: str) -> str:

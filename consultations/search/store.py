@@ -42,6 +42,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import FileIndex, LockError
+from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from consultations.languages import LOCALES
@@ -62,7 +64,7 @@ from consultations.search import analysis, documents
 from consultations.search.documents import Document
 
 # Raised when the fields or their analysis change: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LANGUAGES = LOCALES
 STATE_KEY = "_state"
 GAP_HORIZON = timedelta(minutes=10)
@@ -71,6 +73,9 @@ OLD_INDEX_WAIT = 10.0  # seconds a rebuild waits for a writer of the index it re
 TITLE_BOOST = 3.0
 NUMBER_BOOST = 5.0
 REMOVING = frozenset({Action.REDACT, Action.WITHDRAW})
+# Segments as separate files, not one compound file: a reader maps them as they are, where a
+# compound file's parts are copied into memory at every open (docs/benchmarks.md).
+COMPOUND_SEGMENTS = False
 
 
 def schema() -> Schema:
@@ -166,9 +171,8 @@ class State:
         return State(position, gaps)
 
 
-def state_of(ix: FileIndex) -> State:
-    with ix.searcher() as searcher:
-        stored = searcher.document(key=STATE_KEY)
+def state_of(searcher: Searcher) -> State:
+    stored = searcher.document(key=STATE_KEY)
     return State.from_json(stored["state"]) if stored else State(version=0)
 
 
@@ -235,6 +239,7 @@ class SearchIndex:
         self.gap_horizon = gap_horizon
         self.lock_wait = lock_wait
         self._opened: dict[Path, FileIndex] = {}
+        self._local = threading.local()  # each thread's searcher, kept between searches
 
     # ---------------------------------------------------------------- the directory
 
@@ -260,7 +265,9 @@ class SearchIndex:
             try:
                 if ix is None:
                     ix = whoosh_index.open_dir(str(path))
-                    if state_of(ix).version != SCHEMA_VERSION:
+                    with ix.searcher() as first:
+                        version = state_of(first).version
+                    if version != SCHEMA_VERSION:
                         self.rebuild(session, now, replacing=path)
                         continue
                     self._opened = {path: ix}
@@ -270,22 +277,42 @@ class SearchIndex:
                 self._opened.pop(path, None)
         raise RuntimeError(f"the search index in {self.root} could not be opened")
 
+    def searcher(self, session: Session, now: datetime) -> Searcher:
+        """This thread's searcher of the index in use, brought up to its latest commit. Kept
+        between searches: opening one reads the table of contents (a pickle) and maps every
+        segment file, which cost more than most searches."""
+        ix = self.open(session, now)
+        kept: Searcher | None = getattr(self._local, "searcher", None)
+        fresh = kept is not None and kept._ix is ix and kept.up_to_date()  # no public handle
+        if not fresh:
+            # A new one, not `refresh()`: a refreshed searcher reuses the readers of segments
+            # it knew, with the deletions they had then (a replaced document seen twice).
+            if kept is not None:
+                kept.close()
+            kept = ix.searcher()
+        self._local.searcher = kept
+        return kept
+
     # ---------------------------------------------------------------- catch-up
 
     def catch_up(
         self, session: Session, now: datetime, *, lock_wait: float | None = None
     ) -> CatchUp:
         """Apply the outbox rows the index has not (see the module's docstring)."""
-        ix = self.open(session, now)
-        state = state_of(ix)
+        state = state_of(self.searcher(session, now))
         if not pending(session, state) and not state.expired(now, self.gap_horizon):
             return CatchUp(0)
+        ix = self.open(session, now)
         try:
-            writer = ix.writer(timeout=lock_wait or self.lock_wait, delay=0.02)
+            writer = ix.writer(
+                timeout=lock_wait or self.lock_wait, delay=0.02, compound=COMPOUND_SEGMENTS
+            )
         except (LockError, OSError):
             return CatchUp(0, busy=True)
         try:
-            state = state_of(ix)  # another process may have applied some meanwhile
+            # Another process may have applied some meanwhile: its state, read afresh.
+            with ix.searcher() as latest:
+                state = state_of(latest)
             rows = pending(session, state)
             found = documents.load(session, _keys_of(session, rows))
             deleted = _apply(writer, found)
@@ -351,7 +378,7 @@ class SearchIndex:
         # The outbox first: the documents read after are at least as new as its rows.
         state = settled(session, now, self.gap_horizon)
         keys = documents.published_keys(session)
-        writer = ix.writer(limitmb=128)
+        writer = ix.writer(limitmb=128, compound=COMPOUND_SEGMENTS)
         try:
             done = 0
             for start in range(0, len(keys), documents.BATCH):
@@ -392,11 +419,11 @@ class SearchIndex:
     # ---------------------------------------------------------------- status
 
     def status(self, session: Session, now: datetime) -> Status:
-        ix = self.open(session, now)
-        state = state_of(ix)
+        searcher = self.searcher(session, now)
+        state = state_of(searcher)
         waiting = pending(session, state)
         return Status(
-            documents=ix.doc_count() - 1,  # less the state
+            documents=searcher.doc_count() - 1,  # less the state
             position=state.position,
             gaps=len(state.gaps),
             lag=len(waiting),
