@@ -112,6 +112,28 @@ def _filter(search: Search) -> Query | None:
     return And(terms) if terms else None
 
 
+class _KeptValues(sorting.FieldFacet):
+    """A facet of several values a document (addressee, region), counted from lists of each
+    document's values made once per segment reader — kept with the searcher between searches
+    — where Whoosh's own would list the whole index again at every search."""
+
+    def __init__(self, fieldname: str) -> None:
+        super().__init__(fieldname, allow_overlap=True, maptype=sorting.Count)
+
+    def categorizer(self, global_searcher):  # type: ignore[no-untyped-def]
+        return _KeptLists(global_searcher, self.fieldname)
+
+
+class _KeptLists(sorting.OverlappingCategorizer):
+    def set_searcher(self, segment_searcher, docoffset):  # type: ignore[no-untyped-def]
+        kept = segment_searcher.reader().__dict__.setdefault("kenes_facet_lists", {})
+        if self._fieldname not in kept:
+            super().set_searcher(segment_searcher, docoffset)
+            kept[self._fieldname] = self._lists
+        self._segment_searcher = segment_searcher
+        self._lists = kept[self._fieldname]
+
+
 class _Pieces(Formatter):
     """Whoosh's fragments as lists of (text, matched) pieces, nothing escaped or marked up."""
 
@@ -174,7 +196,9 @@ def run(
     """The page of results `search` asks for. `load` reads the documents from the database."""
     parsed = parse(search.text, searcher.schema)
     facets = {
-        name: sorting.FieldFacet(name, allow_overlap=name in MULTI_VALUED, maptype=sorting.Count)
+        name: _KeptValues(name)
+        if name in MULTI_VALUED
+        else sorting.FieldFacet(name, maptype=sorting.Count)
         for name in FACETS
     }
     newest_first = search.sort == "date" or not search.text.strip()
