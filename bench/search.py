@@ -46,8 +46,7 @@ from pathlib import Path
 from secrets import token_hex
 
 import flask_migrate
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
 from bench.advice import add_records
 from consultations.models import AdvisoryRecord, RecordRevision
@@ -145,20 +144,14 @@ def versions(engine_name: str, server: str) -> str:
 @contextmanager
 def throwaway_database(server_url: str | None, directory: Path) -> Iterator[str]:
     """A SQLite file in `directory`, or a new database on the PostgreSQL server of
-    `server_url`, dropped afterwards."""
+    `server_url`, dropped afterwards (the test suite's own helper)."""
     if not server_url:
         yield f"sqlite:///{directory / 'bench.db'}"
         return
-    name = f"kenes_bench_{token_hex(4)}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    from tests.conftest import database_of_its_own
+
+    with database_of_its_own(server_url, f"kenes_bench_{token_hex(4)}") as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- figures
