@@ -172,6 +172,8 @@ def _build_app(config: dict[str, object]):  # type: ignore[no-untyped-def]
 def _dispose(app) -> None:  # type: ignore[no-untyped-def]
     for debt in app.extensions.get("kenes.traces", {}).values():
         debt.stop()  # a background retry must not outlive the engine it uses
+    if "kenes.search" in app.extensions:
+        app.extensions["kenes.search"].close()  # its kept searchers' files
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -240,6 +240,8 @@ class SearchIndex:
         self.lock_wait = lock_wait
         self._opened: dict[Path, FileIndex] = {}
         self._local = threading.local()  # each thread's searcher, kept between searches
+        self._kept: set[Searcher] = set()  # every thread's, to close them all at the end
+        self._kept_lock = threading.Lock()
 
     # ---------------------------------------------------------------- the directory
 
@@ -288,10 +290,26 @@ class SearchIndex:
             # A new one, not `refresh()`: a refreshed searcher reuses the readers of segments
             # it knew, with the deletions they had then (a replaced document seen twice).
             if kept is not None:
-                kept.close()
+                self._let_go(kept)
             kept = ix.searcher()
+            with self._kept_lock:
+                self._kept.add(kept)
         self._local.searcher = kept
         return kept
+
+    def _let_go(self, searcher: Searcher) -> None:
+        with self._kept_lock:
+            self._kept.discard(searcher)
+        searcher.close()
+
+    def close(self) -> None:
+        """Close every thread's kept searcher (an app being disposed: its files are let go
+        now, not whenever the garbage collector gets to them)."""
+        with self._kept_lock:
+            kept, self._kept = self._kept, set()
+        for searcher in kept:
+            searcher.close()
+        self._local = threading.local()
 
     # ---------------------------------------------------------------- catch-up
 
