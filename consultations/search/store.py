@@ -73,9 +73,11 @@ OLD_INDEX_WAIT = 10.0  # seconds a rebuild waits for a writer of the index it re
 TITLE_BOOST = 3.0
 NUMBER_BOOST = 5.0
 REMOVING = frozenset({Action.REDACT, Action.WITHDRAW})
-# Segments as separate files, not one compound file: a reader maps them as they are, where a
-# compound file's parts are copied into memory at every open (docs/benchmarks.md).
-COMPOUND_SEGMENTS = False
+# One compound file per segment, opened whole when a searcher opens: a searcher kept between
+# searches must not find, later, that another process's merge deleted a segment file it had
+# not opened yet (separate files are opened lazily: the stored fields vanished under the
+# consistency test). Opening copies the parts into memory, once per searcher, which is kept.
+COMPOUND_SEGMENTS = True
 
 
 def schema() -> Schema:
