@@ -10,9 +10,8 @@ pages carry the security headers.
 """
 
 import os
-import threading
-import time
-import urllib.request
+import subprocess
+import sys
 
 from portal.security.privacy import install_log_filter
 from portal.security.serving import ACCESS_LOG_FORMAT, harden_gunicorn
@@ -50,30 +49,12 @@ def post_fork(server, worker):
     install_log_filter()
 
 
-# How long `make run` waits for the site to answer before saying where it is (seconds).
-ANNOUNCE_WITHIN = 120
-
-
 def when_ready(server):
-    """With KENES_ANNOUNCE=1 (`make run`): say where the site is once it answers, not before."""
+    """With KENES_ANNOUNCE=1 (`make run`): say where the site is once it answers, not before —
+    from a process of its own (portal/announce.py says why not a thread)."""
     if os.environ.get("KENES_ANNOUNCE") == "1":
         addresses = [str(listener) for listener in server.LISTENERS]
-        threading.Thread(target=_announce, args=(addresses,), daemon=True).start()
-
-
-def _announce(addresses):
-    address = addresses[0] if addresses else ""
-    if not address.startswith("http://"):  # a unix socket: nothing to open in a browser
-        return
-    # Straight to the site on this machine, never through a proxy named in the environment.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + ANNOUNCE_WITHIN
-    while time.monotonic() < deadline:
-        try:
-            with opener.open(f"{address}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    print(f"\n  Kenes is running: open {address} (Ctrl-C stops it)\n", flush=True)
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+            [sys.executable, "-m", "portal.announce", addresses[0] if addresses else ""],
+            close_fds=True,
+        )
