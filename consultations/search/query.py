@@ -75,6 +75,11 @@ class Results:
     pages: int
     facets: dict[str, list[tuple[str, int]]]  # facet → (value, count), most first
 
+    @property
+    def first(self) -> int:
+        """The place in the whole list of this page's first result (1 on page 1)."""
+        return (self.page - 1) * PAGE_SIZE + 1
+
 
 class QuerySyntaxError(ValueError):
     """The words give nothing to search for (only punctuation or common words)."""

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from consultations import permissions
 from consultations.errors import NotAllowed
 from consultations.models import CommentStatus, Consultation, PlaceType
 from consultations.services import comments, consultations, reading
@@ -28,6 +27,7 @@ from portal.web.consultations.forms import (
     draft_form,
     meeting_form,
 )
+from portal.web.consultations.views import reading_context
 from portal.web.decisions.views import decision_views
 from portal.web.fields import ExtendForm, almaty, extend_form, in_almaty
 from portal.web.guards import acting_staff, or_404, staff_area
@@ -197,20 +197,13 @@ def preview(public_id: str):  # type: ignore[no-untyped-def]
         since=None,
     )
     # The members' own page (templates/consultations/show.html) under a staff note, with the
-    # context `consultations.views.render_consultation` gives it; staff never get comment forms.
+    # context the members' pages get; staff never get comment forms.
     return render_template(
         "staff/consultations/preview.html",
-        page=page,
         consultation=page.consultation,
         decisions=decision_views(page.consultation),
         preview_locale=locale,
-        failed=None,
-        newest=reading.NEWEST_PER_SECTION,
-        can_comment=permissions.can_comment(acting_staff(), page.consultation, now),
-        viewer=acting_staff(),
-        permissions=permissions,
-        now=now,
-        new_form=None,
+        **reading_context(page),
     )
 
 
@@ -226,19 +219,12 @@ def draft_preview(public_id: str):  # type: ignore[no-untyped-def]
     preview = reading.draft_preview(db.session, consultation, locale=locale, now=now)
     return render_template(
         "staff/consultations/draft_preview.html",
-        page=preview.page,
         consultation=consultation,
         draft_number=preview.number,
         changes=preview.changes,
         decisions=decision_views(consultation),
         preview_locale=locale,
-        failed=None,
-        newest=reading.NEWEST_PER_SECTION,
-        can_comment=False,
-        viewer=acting_staff(),
-        permissions=permissions,
-        now=now,
-        new_form=None,
+        **reading_context(preview.page),
     )
 
 

@@ -86,9 +86,12 @@ def index() -> str:
     return render_template("consultations/list.html", listed=listed, show_archived=show_archived)
 
 
-def _reading(page_data: reading.Page, failed: CommentForm | None) -> dict[str, object]:
-    """What a page of the consultation's text and comments needs: the whole page and a
-    section's page alike."""
+def reading_context(
+    page_data: reading.Page, failed: CommentForm | None = None
+) -> dict[str, object]:
+    """What a page of the consultation's text and comments needs: the whole page, a
+    section's page and staff's previews alike (staff never get a comment form: they do not
+    comment)."""
     return {
         "page": page_data,
         "failed": failed,
@@ -116,7 +119,7 @@ def render_consultation(
         ]
         if page_data.status == Status.CLOSED
         else [],
-        **_reading(page_data, failed),
+        **reading_context(page_data, failed),
     ), status
 
 
@@ -142,7 +145,7 @@ def section(public_id: str, key: str) -> str:
     found = next((s for s in page_data.sections if s.key == key[:40]), None)
     if found is None:
         abort(404)
-    return render_template("consultations/section.html", s=found, **_reading(page_data, None))
+    return render_template("consultations/section.html", s=found, **reading_context(page_data))
 
 
 @bp.post("/<public_id>/comments")

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from consultations.errors import NotFound
 from consultations.models import Published
 from consultations.search import QuerySyntaxError, Search, exact_number, find
-from consultations.search.query import FACETS
+from consultations.search.query import FACETS, SORTS
 from consultations.services import recommendations, records
 from portal import clock, searching
 from portal.extensions import db
@@ -78,7 +78,7 @@ def index() -> str | Response:
     form = SearchForm(request.args)
     valid = form.validate()
     text = form.q.data or ""
-    sort = form.sort.data if form.sort.data in ("relevance", "date") else "relevance"
+    sort = form.sort.data if form.sort.data in SORTS else SORTS[0]
     filters = _filters()
     search = Search(text=text if valid else "", filters=filters, sort=sort, page=page_asked())
     results = message = None
@@ -92,7 +92,7 @@ def index() -> str | Response:
 
     def address(**changes: object) -> str:
         """This search's address with some of its parts changed (None: left out)."""
-        args: dict[str, object] = {"q": text or None, "sort": sort if sort != "relevance" else None}
+        args: dict[str, object] = {"q": text or None, "sort": sort if sort != SORTS[0] else None}
         args.update(dict(filters))
         args.update(changes)
         return url_for(".index", **{k: v for k, v in args.items() if v not in (None, "")})
