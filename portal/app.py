@@ -33,6 +33,7 @@ from portal.extensions import (
     configure_sqlite,
     csrf,
     db,
+    done_before_rendering,
     login_manager,
     migrate,
     reads_only,
@@ -50,6 +51,7 @@ from portal.i18n import (
 from portal.security import fingerprint, headers, padding, passwords, privacy, sanitize
 from portal.security.ballots import BallotKeys
 from portal.security.passwords import Passphrases
+from portal.web.consultations import fragments
 from portal.web.fields import almaty, day
 from portal.web.names import (
     PRIORITY_NAMES,
@@ -93,6 +95,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     privacy.install_log_filter((app.name,))
 
     _harden_jinja(app, settings)
+    # A consultation page's part all readers see alike, kept per worker (issue 15).
+    fragments.install(app)
     _init_extensions(app, settings)
     _register_template_filters(app)
     _register_blueprints(app)
@@ -176,6 +180,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     db.init_app(app)
     # First of the request hooks: a GET's transactions take no write lock (issue 15).
     reads_only(app)
+    done_before_rendering(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -14,14 +14,15 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, before_render_template, current_app, g, request
 from flask_babel import Babel
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from consultations.db import Base
 from portal.security import dead_rows, wal
@@ -124,6 +125,51 @@ def reads_only(app: Flask) -> None:
         token = g.pop("kenes_reads_only", None)
         if token is not None:
             _READS_ONLY.reset(token)
+
+
+def done_before_rendering(app: Flask) -> None:
+    """No transaction stays open while a template renders (issue 15). A page loads what it
+    shows first; when a template is about to render, a transaction that has written nothing
+    ends (committed without expiring what it loaded: there is nothing to commit). On SQLite its
+    snapshot then no longer holds a WAL checkpoint back; on PostgreSQL its connection goes back
+    to the pool instead of sitting "idle in transaction" while Jinja works. A transaction that
+    has written is left to its view, which commits or rolls back."""
+
+    @before_render_template.connect_via(app)
+    def _end(_sender: Flask, **_extra: Any) -> None:
+        # Who is signed in is asked now, not halfway through the template — and read again
+        # now if a rollback (an error page's) expired them.
+        member = getattr(current_user._get_current_object(), "member", None)  # noqa: SLF001
+        session = db.session()
+        if member is not None and member in session and inspect(member).expired_attributes:
+            session.refresh(member)
+        if (
+            not session.in_transaction()
+            or session.info.get(_FLUSHED)
+            or session.new
+            or session.dirty
+            or session.deleted
+        ):
+            return
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
+
+
+_FLUSHED = "kenes.flushed"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED, None)
 
 
 def _is_memory(engine: Engine) -> bool:

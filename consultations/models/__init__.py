@@ -94,3 +94,8 @@ __all__ = [
     "VersionText",
     "VersionTranslation",
 ]
+
+# Every flush counts the changes it makes to a consultation's page (consultations/changes.py).
+from consultations import changes as _changes  # noqa: E402
+
+_changes.track()

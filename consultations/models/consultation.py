@@ -8,10 +8,19 @@ closed consultation from the members' default list.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultations.db import Base, TranslationRow, UtcDateTime
@@ -23,6 +32,12 @@ class Status(StrEnum):
     UPCOMING = "upcoming"
     OPEN = "open"
     CLOSED = "closed"
+
+
+def new_stamp() -> int:
+    """A consultation's next change stamp: random, so no two states share one (a restored
+    backup's later changes included)."""
+    return secrets.randbits(62) + 1
 
 
 class Consultation(Base):
@@ -42,6 +57,9 @@ class Consultation(Base):
     published: Mapped[bool] = mapped_column(default=False)
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A new random value with every change to what the page shows all its readers alike
+    # (`consultations.changes`): the key of the page's kept parts.
+    change_stamp: Mapped[int] = mapped_column(BigInteger, default=new_stamp, server_default="0")
 
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="consultation",

@@ -443,53 +443,114 @@ def for_consultation(
     only: str | None = None,
 ) -> list[DecisionView]:
     """The consultation's decisions as `viewer` may see them, in two queries whatever their
-    number: the decisions with their options, then their ballots' choices (never who cast
-    them). `key_for` recomputes the viewer's ballot keys; `only` picks one decision by id."""
+    number: the decisions with their options and every text in other languages, then what of
+    their ballots the page may need (`_ballots`; never who cast them). `key_for` recomputes
+    the viewer's ballot keys; `only` picks one decision by id."""
     query = (
         select(Decision)
         .where(Decision.consultation_id == consultation.id)
         .order_by(Decision.opens_at, Decision.id)
-        .options(joinedload(Decision.options))
+        .options(
+            joinedload(Decision.options).joinedload(Option.translations),
+            joinedload(Decision.translations),
+        )
     )
     if only is not None:
         query = query.where(Decision.public_id == only)
     found = list(session.scalars(query).unique())
     if not found:
         return []
-    ballots: dict[int, dict[str, str]] = {d.id: {} for d in found}
-    for decision_id, key, choices in session.execute(
-        select(Ballot.decision_id, Ballot.ballot_key, Ballot.choices).where(
-            Ballot.decision_id.in_(ballots)
-        )
-    ):
-        ballots[decision_id][key] = choices
+    tallied, counted, own = _ballots(session, found, key_for, now)
     views = []
     for decision in found:
-        cast = ballots[decision.id]
-        own = cast.get(key_for(decision.id)) if key_for is not None else None
-        voted = own is not None
-        allowed = permissions.can_see_results(viewer, decision, now, voted=voted)
-        too_few = allowed and not permissions.enough_ballots(decision, len(cast))
+        number = counted.get(decision.id, 0)
+        mine = own.get(decision.id)
+        allowed = permissions.can_see_results(viewer, decision, now, voted=mine is not None)
+        too_few = allowed and not permissions.enough_ballots(decision, number)
         may_see = allowed and not too_few
         status = decision.status(now)
         views.append(
             DecisionView(
                 decision=decision,
                 status=status,
-                own_choices=decode(own) if own is not None else None,
+                own_choices=decode(mine) if mine is not None else None,
                 can_vote=permissions.can_vote(viewer, consultation, decision, now),
-                ballots=len(cast) if may_see or permissions.can_see_ballot_count(viewer) else None,
-                results=count(decision, [decode(c) for c in cast.values()], now)
+                ballots=number if may_see or permissions.can_see_ballot_count(viewer) else None,
+                results=count(decision, [decode(c) for c in tallied[decision.id]], now)
                 if may_see
                 else None,
                 paper=paper_of([(o.position, o.code, o.label) for o in decision.options]),
                 too_few=too_few,
-                quorum_met=quorum_met(decision, len(cast))
+                quorum_met=quorum_met(decision, number)
                 if too_few and status == DecisionStatus.CLOSED
                 else None,
             )
         )
     return views
+
+
+def _may_show_results(decision: Decision, now: datetime) -> bool:
+    """Whether anyone may see this decision's result now: once it closes, or while it is open
+    with live results (to those who voted)."""
+    status = decision.status(now)
+    return status == DecisionStatus.CLOSED or (
+        decision.live_results and status == DecisionStatus.OPEN
+    )
+
+
+def _ballots(
+    session: Session, found: Sequence[Decision], key_for: KeyFor | None, now: datetime
+) -> tuple[dict[int, list[str]], dict[int, int], dict[int, str]]:
+    """One statement for every decision's ballots: every ballot's choices only where a result
+    may be shown; elsewhere their number, counted in SQL, and the viewer's own ballot, read by
+    its key. Returns the choices to tally, the numbers of ballots and the viewer's choices."""
+    shown = [d.id for d in found if _may_show_results(d, now)]
+    hidden = [d.id for d in found if d.id not in shown]
+    keys = {d.id: key_for(d.id) for d in found} if key_for is not None else {}
+    kind = sa.literal_column("'all'").label("kind")
+    parts = [
+        select(
+            kind, Ballot.decision_id, sa.literal(1).label("n"), Ballot.ballot_key, Ballot.choices
+        ).where(Ballot.decision_id.in_(shown))
+    ]
+    if hidden:
+        parts.append(
+            select(
+                sa.literal_column("'count'"),
+                Ballot.decision_id,
+                func.count(),
+                sa.cast(sa.null(), Ballot.ballot_key.type),
+                sa.cast(sa.null(), Ballot.choices.type),
+            )
+            .where(Ballot.decision_id.in_(hidden))
+            .group_by(Ballot.decision_id)
+        )
+    if hidden and keys:
+        parts.append(
+            select(
+                sa.literal_column("'own'"),
+                Ballot.decision_id,
+                sa.literal(0),
+                Ballot.ballot_key,
+                Ballot.choices,
+            ).where(
+                Ballot.decision_id.in_(hidden),
+                Ballot.ballot_key.in_([keys[d] for d in hidden]),
+            )
+        )
+    tallied: dict[int, list[str]] = {d.id: [] for d in found}
+    counted: dict[int, int] = {}
+    own: dict[int, str] = {}
+    for row in session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]):
+        if row.kind == "count":
+            counted[row.decision_id] = row.n
+            continue
+        if row.kind == "all":
+            tallied[row.decision_id].append(row.choices)
+            counted[row.decision_id] = counted.get(row.decision_id, 0) + 1
+        if row.ballot_key is not None and row.ballot_key == keys.get(row.decision_id):
+            own[row.decision_id] = row.choices
+    return tallied, counted, own
 
 
 def listing(session: Session, consultation: Consultation) -> list[tuple[Decision, int]]:

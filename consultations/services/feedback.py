@@ -4,7 +4,9 @@ counted, and exported for offline analysis.
 
 Filtering by text happens here, over the consultation's comments already loaded for grouping,
 with Unicode case folding: SQLite's LIKE folds ASCII letters only, so «Ребёнок» would not find
-«ребёнок» there. Survivor text never enters any search index.
+«ребёнок» there. Survivor text never enters any search index. The filtered list is then cut
+into pages (`listing`), also in memory: the counts stay those of everything filtered, and the
+queries are the same for the first page of seven comments as for the last of three thousand.
 
 The export is what an analyst needs and no more: section, stance, themes, date, text and a
 label drawn afresh for every row of every export — no pseudonym, no comment or account id, and
@@ -43,6 +45,9 @@ from consultations.services import audit, consultations
 # What the workspace lists: what has text. Deleted and removed comments have none left.
 LISTED = (CommentStatus.VISIBLE, CommentStatus.PENDING, CommentStatus.HIDDEN)
 MAX_QUERY_CHARS = 200
+# Comments listed on one page of the workspace: enough to code in one sitting, and a page a phone
+# receives in one go (issue 15: at most 25 KB gzipped) whatever the consultation's size.
+PAGE_SIZE = 50
 
 
 class ThemeRefused(KenesError):
@@ -58,6 +63,7 @@ class Filters:
     version: int | None = None
     status: CommentStatus | None = None
     text: str = ""
+    section: str | None = None  # a section key; "" the whole draft; None every section
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Group:
     key: str | None  # None: the whole draft
     title: str  # the section's latest title in the main language ("" for the whole draft)
     items: list[Item]
+    count: int  # how many the filters let through in this section, on every page
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,12 @@ class Workspace:
 
     def uses(self, theme: Theme) -> int:
         return sum(1 for item in self.items if theme in item.themes)
+
+    def sections(self) -> list[tuple[str | None, str]]:
+        """(key, title) of each section with something listed, in the order `narrow` groups
+        them: the draft's order, sections no longer in it after, the whole draft (None) last."""
+        keys = _ordered({item.comment.section_key for item in self.items}, self.order)
+        return [(key, self.titles.get(key, key) if key else "") for key in keys]
 
 
 @dataclass(frozen=True)
@@ -184,10 +197,19 @@ def load(session: Session, consultation: Consultation) -> Workspace:
     )
 
 
+def _ordered(present: set[str | None], order: list[str]) -> list[str | None]:
+    keys: list[str | None] = [key for key in order if key in present]
+    keys += sorted(key for key in present if key is not None and key not in order)
+    if None in present:
+        keys.append(None)
+    return keys
+
+
 def _matches(item: Item, filters: Filters, folded_query: str) -> bool:
     comment = item.comment
     return (
-        (filters.stance is None or comment.stance == filters.stance)
+        (filters.section is None or (comment.section_key or "") == filters.section)
+        and (filters.stance is None or comment.stance == filters.stance)
         and (filters.version is None or comment.version_number == filters.version)
         and (filters.status is None or comment.status == filters.status)
         and (filters.theme_id is None or any(t.id == filters.theme_id for t in item.themes))
@@ -208,11 +230,10 @@ def narrow(page: Workspace, filters: Filters) -> Narrowed:
     grouped: dict[str | None, list[Item]] = defaultdict(list)
     for item in shown:
         grouped[item.comment.section_key].append(item)
-    keys: list[str | None] = [key for key in page.order if key in grouped]
-    keys += sorted(key for key in grouped if key is not None and key not in page.order)
-    if None in grouped:
-        keys.append(None)
-    groups = [Group(key, page.titles.get(key, key) if key else "", grouped[key]) for key in keys]
+    groups = [
+        Group(key, page.titles.get(key, key) if key else "", grouped[key], len(grouped[key]))
+        for key in _ordered(set(grouped), page.order)
+    ]
     return Narrowed(
         groups=groups,
         shown=len(shown),
@@ -223,6 +244,30 @@ def narrow(page: Workspace, filters: Filters) -> Narrowed:
         ],
         by_section=[(group.title, _stance_counts(group.items)) for group in groups],
     )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of what the filters let through, still grouped by section."""
+
+    groups: list[Group]  # a section cut by the page keeps its `count` on every page
+    number: int  # this page, from 1
+    pages: int  # at least 1
+
+
+def listing(narrowed: Narrowed, number: int, size: int = PAGE_SIZE) -> Listing:
+    """Page `number` of the narrowed list; a number past the last gives the last page (the
+    list a coder comes back to may have shrunk under a theme filter). No query."""
+    pages = max(1, -(-narrowed.shown // size))
+    number = min(max(number, 1), pages)
+    start, end = (number - 1) * size, number * size
+    groups, position = [], 0
+    for group in narrowed.groups:
+        first, position = position, position + len(group.items)
+        if position > start and first < end:
+            cut = group.items[max(start - first, 0) : end - first]
+            groups.append(Group(group.key, group.title, cut, group.count))
+    return Listing(groups, number, pages)
 
 
 # --------------------------------------------------------------------------- themes

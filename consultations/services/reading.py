@@ -1,7 +1,10 @@
 """What a reader sees of a consultation: the current version in their language, comments by
 section, versions, and changes between versions — loaded in a bounded number of queries
-(consultation, versions, sections with their texts, comments with the pseudonyms their authors
-chose to show), whatever the size.
+whatever the size: the consultation with its published versions and every text of theirs in
+other languages (`opened`, the page's first query, which reads the change counter), then the
+sections with their texts and the comments with the pseudonyms their authors chose to show
+(`page`), or only the viewer's own comments (`own_comments`) where the page's shared part is
+already rendered.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultations import drafts, permissions
 from consultations.errors import NotFound
@@ -26,7 +30,7 @@ from consultations.models import (
 )
 from consultations.services import consultations
 
-NEWEST_PER_SECTION = 5
+NEWEST_PER_SECTION = 3  # on the consultation page; a section's own page shows all
 
 
 @dataclass
@@ -34,7 +38,8 @@ class Thread:
     comment: Comment
     author: str | None  # the pseudonym, when its author chose to show it
     replies: list[tuple[Comment, str | None]] = field(default_factory=list)
-    is_new: bool = False
+    # The day of its newest comment: "new since your last visit" is the reader's own to mark.
+    latest: date | None = None
 
 
 @dataclass
@@ -45,7 +50,10 @@ class ReadSection:
     locale: str  # the language the text is shown in
     fallback: bool  # not in the reader's language: shown in the main language
     threads: list[Thread] = field(default_factory=list)
-    new_count: int = 0
+
+    @property
+    def latest(self) -> date | None:
+        return max((t.latest for t in self.threads if t.latest), default=None)
 
 
 @dataclass
@@ -59,11 +67,12 @@ class Page:
     removed: dict[str, list[Thread]]  # sections no longer in the current version, by key
     removed_titles: dict[str, str]
     comment_count: int
-    version_is_new: bool
+    # Every comment loaded, whoever may see it: the viewer's own are picked from here.
+    everything: list[Comment] = field(default_factory=list)
 
 
 def _threads(
-    comments: list[Comment], viewer: Member | None, authors: dict[int, str], since: date | None
+    comments: list[Comment], viewer: Member | None, authors: dict[int, str]
 ) -> list[Thread]:
     def author_of(comment: Comment) -> str | None:
         if permissions.shows_author(viewer, comment):
@@ -82,37 +91,69 @@ def _threads(
             author_of(top),
             [(r, author_of(r)) for r in sorted(replies[top.id], key=lambda c: c.id)],
         )
-        thread.is_new = since is not None and (
-            top.created_on > since or any(r.created_on > since for r in replies[top.id])
-        )
+        thread.latest = max([top.created_on, *(r.created_on for r in replies[top.id])])
         threads.append(thread)
     return threads
 
 
+def opened(
+    session: Session, public_id: str, *, viewer: Member | None, now: datetime
+) -> Consultation:
+    """The consultation as `viewer` may see it, with its translations and its published
+    versions (and theirs) — one statement; NotFound if they may not (no existence oracle).
+    A page's first query: it reads the change counter that keys the page's rendered parts."""
+    consultation = (
+        session.execute(
+            select(Consultation)
+            .where(Consultation.public_id == public_id)
+            .options(
+                joinedload(Consultation.translations),
+                joinedload(
+                    Consultation.versions.and_(DocumentVersion.published_at.is_not(None))
+                ).joinedload(DocumentVersion.translations),
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    if consultation is None or not permissions.can_view(viewer, consultation, now):
+        raise NotFound(public_id)
+    return consultation
+
+
+def published(consultation: Consultation) -> list[DocumentVersion]:
+    """The versions `opened` loaded: the published ones, oldest first."""
+    return list(consultation.versions)
+
+
+def _with_sections(session: Session, versions: list[DocumentVersion]) -> None:
+    """Every version's sections with their texts, in one statement."""
+    by_version: dict[int, list[Section]] = {v.id: [] for v in versions}
+    for section in session.scalars(
+        select(Section)
+        .where(Section.version_id.in_(by_version))
+        .order_by(Section.position)
+        .options(joinedload(Section.texts))
+    ).unique():
+        by_version[section.version_id].append(section)
+    for version in versions:
+        set_committed_value(version, "sections", by_version[version.id])
+
+
 def page(
     session: Session,
-    public_id: str,
+    consultation: Consultation,
     *,
     viewer: Member | None,
     locale: str,
     now: datetime,
-    since: date | None,
 ) -> Page:
-    """The consultation as `viewer` may see it; NotFound if they may not (no existence oracle)."""
-    consultation = _visible(session, public_id, viewer, now)
-    versions = list(
-        session.scalars(
-            select(DocumentVersion)
-            .where(
-                DocumentVersion.consultation_id == consultation.id,
-                DocumentVersion.published_at.is_not(None),
-            )
-            .order_by(DocumentVersion.number)
-            .options(selectinload(DocumentVersion.sections).joinedload(Section.texts))
-        )
-    )
+    """The consultation (from `opened`) as `viewer` may see it: two statements more."""
+    versions = published(consultation)
+    _with_sections(session, versions)
     current = versions[-1] if versions else None
-    comments, authors = _comments(session, viewer, Comment.consultation_id == consultation.id)
+    everything, authors = _comments(session, Comment.consultation_id == consultation.id)
+    comments = [c for c in everything if _may_see(viewer, c)]
 
     by_section: dict[str | None, list[Comment]] = defaultdict(list)
     for comment in comments:
@@ -122,7 +163,7 @@ def page(
     for section in current.sections if current else []:
         current_keys.add(section.key)
         text = section.text_in(locale, consultation.main_locale)
-        threads = _threads(by_section.get(section.key, []), viewer, authors, since)
+        threads = _threads(by_section.get(section.key, []), viewer, authors)
         sections.append(
             ReadSection(
                 key=section.key,
@@ -131,14 +172,13 @@ def page(
                 locale=text.locale if text else consultation.main_locale,
                 fallback=bool(text and text.locale != locale),
                 threads=threads,
-                new_count=sum(1 for t in threads if t.is_new),
             )
         )
     removed: dict[str, list[Thread]] = {}
     removed_titles: dict[str, str] = {}
     for key, found in by_section.items():
         if key is not None and key not in current_keys:
-            removed[key] = _threads(found, viewer, authors, since)
+            removed[key] = _threads(found, viewer, authors)
             removed_titles[key] = _last_title(versions, key, locale, consultation.main_locale)
     return Page(
         consultation=consultation,
@@ -146,30 +186,53 @@ def page(
         version=current,
         versions=versions,
         sections=sections,
-        general=_threads(by_section.get(None, []), viewer, authors, since),
+        general=_threads(by_section.get(None, []), viewer, authors),
         removed=removed,
         removed_titles=removed_titles,
         comment_count=sum(1 for c in comments if c.status == CommentStatus.VISIBLE),
-        version_is_new=bool(
-            since and current and current.published_at and current.published_at.date() > since
-        ),
+        everything=everything,
     )
 
 
-def _visible(
-    session: Session, public_id: str, viewer: Member | None, now: datetime
-) -> Consultation:
-    consultation = session.scalar(select(Consultation).where(Consultation.public_id == public_id))
-    if consultation is None or not permissions.can_view(viewer, consultation, now):
-        raise NotFound(public_id)
-    return consultation
+def head(consultation: Consultation, now: datetime) -> Page:
+    """The page without its sections and comments (what a page shows around its kept part):
+    nothing more to load after `opened`."""
+    versions = published(consultation)
+    return Page(
+        consultation=consultation,
+        status=consultation.status(now),
+        version=versions[-1] if versions else None,
+        versions=versions,
+        sections=[],
+        general=[],
+        removed={},
+        removed_titles={},
+        comment_count=0,
+    )
 
 
-def _comments(
-    session: Session, viewer: Member | None, where: ColumnElement[bool]
-) -> tuple[list[Comment], dict[int, str]]:
-    """The comments `viewer` may see among those `where` picks, oldest first, and the
-    pseudonyms that come with them — only those their authors chose to show."""
+def version_is_new(current: DocumentVersion | None, since: date | None) -> bool:
+    return bool(since and current and current.published_at and current.published_at.date() > since)
+
+
+def own_comments(session: Session, consultation: Consultation, viewer: Member) -> list[Comment]:
+    """The comments `viewer` wrote on the consultation, oldest first: one statement."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.consultation_id == consultation.id, Comment.author_id == viewer.id)
+            .order_by(Comment.id)
+        )
+    )
+
+
+def _may_see(viewer: Member | None, comment: Comment) -> bool:
+    return permissions.can_see_comment(viewer, comment) or _is_placeholder(comment)
+
+
+def _comments(session: Session, where: ColumnElement[bool]) -> tuple[list[Comment], dict[int, str]]:
+    """Every comment `where` picks, oldest first, and the pseudonyms that come with them — only
+    those their authors chose to show. The caller keeps what its reader may see."""
     authors: dict[int, str] = {}
     comments = []
     for c, pseudonym in session.execute(
@@ -178,10 +241,9 @@ def _comments(
         .where(where)
         .order_by(Comment.id)
     ):
-        if permissions.can_see_comment(viewer, c) or _is_placeholder(c):
-            comments.append(c)
-            if pseudonym is not None and c.author_id is not None:
-                authors[c.author_id] = pseudonym
+        comments.append(c)
+        if pseudonym is not None and c.author_id is not None:
+            authors[c.author_id] = pseudonym
     return comments, authors
 
 
@@ -192,20 +254,19 @@ def thread(
     *,
     viewer: Member | None,
     now: datetime,
-    since: date | None,
 ) -> tuple[Consultation, Thread]:
     """One top-level comment with its replies, as `viewer` may see them (the reply page):
     two queries. NotFound for a reply, or a comment the viewer may not see."""
-    consultation = _visible(session, public_id, viewer, now)
-    comments, authors = _comments(
+    consultation = opened(session, public_id, viewer=viewer, now=now)
+    everything, authors = _comments(
         session,
-        viewer,
         and_(
             Comment.consultation_id == consultation.id,
             or_(Comment.id == comment_id, Comment.parent_id == comment_id),
         ),
     )
-    found = [t for t in _threads(comments, viewer, authors, since) if t.comment.id == comment_id]
+    comments = [c for c in everything if _may_see(viewer, c)]
+    found = [t for t in _threads(comments, viewer, authors) if t.comment.id == comment_id]
     if not found:
         raise NotFound("comment")
     return consultation, found[0]
@@ -314,7 +375,6 @@ def draft_preview(
         removed={},
         removed_titles={},
         comment_count=0,
-        version_is_new=False,
     )
     changes = []
     if last is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, lazyload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload, selectinload
 
 from consultations.errors import KenesError, NotFound
 from consultations.languages import LOCALES
@@ -538,25 +538,42 @@ def outcomes(
     session: Session, *, published_only: bool = True, consultation_id: int | None = None
 ) -> list[tuple[Consultation, list[Outcome]]]:
     """Each consultation with records made from it (or only `consultation_id`), newest closing
-    first, with what came of it: five queries whatever their number."""
+    first, with what came of it: two queries whatever their number (a consultation's page
+    counts them within its bound)."""
     query = (
         select(AdvisoryRecord)
         .join(Consultation, Consultation.id == AdvisoryRecord.consultation_id)
         .where(AdvisoryRecord.number.is_not(None), AdvisoryRecord.withdrawn_on.is_(None))
         .order_by(Consultation.closes_at.desc(), AdvisoryRecord.year, AdvisoryRecord.serial)
         .options(
-            contains_eager(AdvisoryRecord.consultation), selectinload(AdvisoryRecord.revisions)
+            contains_eager(AdvisoryRecord.consultation),
+            joinedload(AdvisoryRecord.revisions).lazyload(RecordRevision.quotes),
         )
     )
     if published_only:
         query = query.where(Consultation.published.is_(True))
     if consultation_id is not None:
-        query = query.where(AdvisoryRecord.consultation_id == consultation_id)
-    found = list(session.scalars(query))
+        # A consultation's own page: it has loaded the consultation with its texts already.
+        query = query.where(AdvisoryRecord.consultation_id == consultation_id).options(
+            lazyload(AdvisoryRecord.consultation, Consultation.translations)
+        )
+    found = list(session.scalars(query).unique())
+    if not found:
+        return []
+    latest = (
+        select(StatusChange.id)
+        .where(StatusChange.recommendation_id == Recommendation.id)
+        .order_by(StatusChange.on.desc(), StatusChange.id.desc())
+        .limit(1)
+        .correlate(Recommendation)
+        .scalar_subquery()
+    )
     linked: dict[int, list[Recommendation]] = {}
-    for record_id, rec in session.execute(
-        select(RecordRecommendation.record_id, Recommendation)
+    last: dict[int, StatusChange] = {}
+    for record_id, rec, change in session.execute(
+        select(RecordRecommendation.record_id, Recommendation, StatusChange)
         .join(Recommendation, Recommendation.id == RecordRecommendation.recommendation_id)
+        .outerjoin(StatusChange, StatusChange.id == latest)
         .where(
             RecordRecommendation.record_id.in_([record.id for record in found]),
             Recommendation.published_at.is_not(None),
@@ -565,15 +582,8 @@ def outcomes(
         .options(lazyload(Recommendation.regions))
     ):
         linked.setdefault(record_id, []).append(rec)
-    last: dict[int, StatusChange] = {}
-    for change in session.scalars(
-        select(StatusChange)
-        .where(
-            StatusChange.recommendation_id.in_({rec.id for recs in linked.values() for rec in recs})
-        )
-        .order_by(StatusChange.on, StatusChange.id)
-    ):
-        last[change.recommendation_id] = change
+        if change is not None:
+            last[rec.id] = change
     result: dict[int, tuple[Consultation, list[Outcome]]] = {}
     for record in found:
         if record.consultation is None:  # joined above: never

@@ -67,6 +67,7 @@ class Answer:
     status: int
     location: str
     body: str
+    kept: str = ""  # X-Kenes-Kept: the worker's pid and whether its kept part served the page
 
 
 def together(tasks: Sequence[Callable[[], Any]]) -> list[Any]:
@@ -485,7 +486,12 @@ class LiveClient:
                     self.cookies[name.strip()] = value
                 else:
                     self.cookies.pop(name.strip(), None)
-            return Answer(response.status, response.headers.get("Location", ""), text)
+            return Answer(
+                response.status,
+                response.headers.get("Location", ""),
+                text,
+                response.headers.get("X-Kenes-Kept", ""),
+            )
         finally:
             connection.close()
 

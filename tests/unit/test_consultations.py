@@ -65,6 +65,12 @@ V1_KK = """Көпведомстволық мобильді топтардың б
 """
 
 
+def _read(session, public_id: str, viewer, locale: str):  # type: ignore[no-untyped-def]
+    """A consultation as `viewer` reads it: the first query, then sections and comments."""
+    consultation = reading.opened(session, public_id, viewer=viewer, now=NOW)
+    return reading.page(session, consultation, viewer=viewer, locale=locale, now=NOW)
+
+
 def person(session, name: str, role: Role = Role.MEMBER) -> Member:
     return members.register(
         session,
@@ -203,13 +209,13 @@ def test_comments_survive_a_new_version(db_session, people):
         actor=staff,
         now=NOW + timedelta(days=1),
     )
+    later = NOW + timedelta(days=1)
     page = reading.page(
         db_session,
-        consultation.public_id,
+        reading.opened(db_session, consultation.public_id, viewer=member, now=later),
         viewer=member,
         locale="en",
-        now=NOW + timedelta(days=1),
-        since=None,
+        now=later,
     )
     assert [s.key for s in page.sections] == ["intro", "purpose", "referral", "complaints"]
     by_key = {s.key: [t.comment.text for t in s.threads] for s in page.sections}
@@ -232,9 +238,7 @@ def test_languages_share_the_same_keys_and_comments(db_session, people):
     draft = consultations.working_copy(db_session, consultation)
     consultations.save_draft(db_session, draft, {"en": V1, "kk": V1_KK})
     consultations.publish(db_session, consultation, draft, changelog="", actor=staff, now=NOW)
-    kk_page = reading.page(
-        db_session, consultation.public_id, viewer=member, locale="kk", now=NOW, since=None
-    )
+    kk_page = _read(db_session, consultation.public_id, member, "kk")
     referral = next(s for s in kk_page.sections if s.key == "referral")
     assert referral.title == "Жолдама"
     assert not referral.fallback
@@ -257,9 +261,7 @@ def test_languages_share_the_same_keys_and_comments(db_session, people):
         section_key="referral",
         now=NOW,
     )
-    ru_page = reading.page(
-        db_session, consultation.public_id, viewer=other, locale="ru", now=NOW, since=None
-    )
+    ru_page = _read(db_session, consultation.public_id, other, "ru")
     referral = next(s for s in ru_page.sections if s.key == "referral")
     assert referral.fallback  # no Russian text: the main language, said so on the page
     assert referral.title == "Referral"
@@ -439,9 +441,7 @@ def test_pseudonym_shown_only_when_chosen(db_session, people):
         section_key=None,
         now=NOW,
     )
-    page = reading.page(
-        db_session, consultation.public_id, viewer=people["staff"], locale="en", now=NOW, since=None
-    )
+    page = _read(db_session, consultation.public_id, people["staff"], "en")
     shown = {t.comment.id: t.author for t in page.general}
     assert shown == {named.id: "Quiet River", anonymous.id: None}
 

@@ -3,18 +3,29 @@ replies, reports, states, the diff page, and a bounded number of queries."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
 
-from consultations.models import Comment, CommentStatus, Decision, DecisionKind, Member, Role
-from consultations.services import consultations
+from consultations.models import (
+    AdvisoryRecord,
+    Comment,
+    CommentStatus,
+    Consultation,
+    Decision,
+    DecisionKind,
+    Member,
+    Role,
+)
+from consultations.services import comments, consultations
 from portal.extensions import db
 from tests.consultation_fixtures import open_consultation
 from tests.decision_fixtures import open_decision, vote
 from tests.factories import make_member, sign_in, write_comment
+from tests.record_fixtures import published_record
 
 pytestmark = pytest.mark.postgres
 
@@ -44,13 +55,15 @@ def big_draft(sections: int) -> str:
     )
 
 
-def with_comments(app, public_id: str, count: int, tag: str, sections: int) -> None:
+def with_comments(
+    app, public_id: str, count: int, tag: str, sections: int, keys: list | None = None
+) -> None:
     # Enough writers that none reaches the day's limit (MAX_COMMENTS_PER_DAY).
     writers = [make_member(app, f"Writer {tag} {n}").id for n in range(max(3, count // 40 + 1))]
     with app.app_context():
         consultation = consultations.get(db.session, public_id)
         now = app.extensions["kenes.clock"].now()
-        keys = [f"section-{n}" for n in range(sections)]
+        keys = keys or [f"section-{n}" for n in range(sections)]
         for n in range(count):
             write_comment(
                 db.session,
@@ -86,7 +99,36 @@ def decision_kind(app, made) -> str:  # type: ignore[no-untyped-def]
     return kind
 
 
+def with_every_kind_of_comment(app, public_id: str, reader_id: int) -> None:
+    """Replies, a deleted comment with a reply (its placeholder), one hidden by staff, one
+    removed, and the reader's own: one published, one hidden (only they and staff see it)."""
+    staff_id = make_member(app, "Moderator for the bound", role=Role.STAFF).id
+    writer_id = make_member(app, "Writer of every kind").id
+    with app.app_context():
+        consultation = consultations.get(db.session, public_id)
+        now = app.extensions["kenes.clock"].now()
+        staff, writer = db.session.get(Member, staff_id), db.session.get(Member, writer_id)
+        reader = db.session.get(Member, reader_id)
+        first = write_comment(db.session, consultation, writer, now=now, section_key="section-1")
+        write_comment(db.session, consultation, reader, now=now, parent=first, show_pseudonym=True)
+        gone = write_comment(db.session, consultation, writer, now=now, section_key="section-2")
+        write_comment(db.session, consultation, reader, now=now, parent=gone)
+        comments.delete_own(db.session, gone, consultation, author=writer, now=now)
+        hidden = write_comment(db.session, consultation, writer, now=now)
+        comments.hide(db.session, hidden, actor=staff, reason="off topic", now=now)
+        removed = write_comment(db.session, consultation, writer, now=now)
+        comments.remove(db.session, removed, actor=staff, now=now)
+        own_hidden = write_comment(db.session, consultation, reader, now=now, text="Mine, hidden")
+        comments.hide(db.session, own_hidden, actor=staff, reason="names a place", now=now)
+        write_comment(db.session, consultation, reader, now=now, text="Mine, published")
+        db.session.commit()
+        db.session.remove()
+
+
 def test_the_page_loads_in_a_bounded_number_of_queries(app, clock):
+    """Every statement a signed-in page runs, the session's lookup included, is counted: at
+    most 8 for any number of sections, comments, decisions and ballots — when the page's kept
+    part is rendered (the first view after a change) and when it is kept."""
     small = open_consultation(app, text=big_draft(2), with_comment=False)
     large = open_consultation(app, text=big_draft(20), with_comment=False)
     with_comments(app, small.public_id, 3, "a", 2)
@@ -94,21 +136,62 @@ def test_the_page_loads_in_a_bounded_number_of_queries(app, clock):
     with_decisions(app, small.public_id, 1, 1)
     with_decisions(app, large.public_id, 8, 12)
     client = app.test_client()
-    sign_in(client, make_member(app, "Reader"))
+    account = make_member(app, "Reader")
+    sign_in(client, account)
+    with_every_kind_of_comment(app, large.public_id, account.id)
     vote(client, open_decision(app, consultation=large.public_id), 1)  # the reader's own ballot
-    client.get(f"/consultations/{small.public_id}")  # warm up: last_seen is moved once
-    with counted_queries(app) as few:
-        assert client.get(f"/consultations/{small.public_id}").status_code == 200
-    with counted_queries(app) as many:
-        body = client.get(f"/consultations/{large.public_id}").get_data(as_text=True)
+    client.get("/account")  # warm up: last_seen is moved once
+    counted: dict[tuple[str, str], int] = {}
+    for name, made in (("small", small), ("large", large)):
+        for state in ("rendered", "kept"):
+            with counted_queries(app) as statements:
+                body = client.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+            counted[(name, state)] = len(statements)
+            assert len(statements) <= 8, (name, state, [q[:120] for q in statements])
+    assert counted[("small", "rendered")] == counted[("large", "rendered")], counted
+    assert counted[("small", "kept")] == counted[("large", "kept")], counted
+    # What the large page shows, kept: everything of every kind, the reader's own bits too.
     assert "Comment 299" in body
     assert body.count('class="decision"') == 9
     assert "You have voted" in body
-    assert len(many) == len(few), (few, many)
-    # Sign-in (2), the consultation, its versions, sections and comments, the decisions with
-    # their options (7), and one query each for the texts written in other languages of the
-    # consultation, the versions, the decisions and the options (4), however many there are.
-    assert len(many) <= 12, "\n".join(q[:150] for q in many)
+    assert "This comment was deleted by its author." in body
+    assert "Mine, hidden" in body
+    assert "Hidden by staff. Reason: names a place" in body
+    assert body.count(">Edit</a>") == 3  # the reader's published comment and two replies
+    assert "off topic" not in body  # another member's hidden comment
+
+
+def test_a_closed_consultation_with_results_and_outcomes_stays_within_the_bound(app, clock):
+    """A closed consultation shows its decisions' results and what became of the advice (the
+    records made from it and their recommendations' last steps): still at most 8."""
+    made = published_record(app)
+    client = app.test_client()
+    sign_in(client, make_member(app, "Reader of outcomes"))
+    with app.app_context():
+        record = db.session.get(AdvisoryRecord, made.record_id)
+        consultation = db.session.get(Consultation, record.consultation_id)
+        public_id = consultation.public_id
+        db.session.remove()
+    with_comments(app, public_id, 40, "c", 2, keys=["referral", None])
+    with_decisions(app, public_id, 3, 6)
+    with app.app_context():
+        consultation = consultations.get(db.session, public_id)
+        consultation.closes_at = app.extensions["kenes.clock"].now() - timedelta(minutes=1)
+        for decision in db.session.scalars(
+            select(Decision).where(Decision.consultation_id == consultation.id)
+        ):
+            decision.closes_at = consultation.closes_at
+        db.session.commit()
+        db.session.remove()
+    client.get("/account")
+    for state in ("rendered", "kept"):
+        with counted_queries(app) as statements:
+            body = client.get(f"/consultations/{public_id}").get_data(as_text=True)
+        tables = re.findall(r"FROM (\w+)", " ".join(statements))
+        assert len(statements) <= 8, (state, tables)
+    assert "What became of our advice" in body
+    assert made.number in body
+    assert "Result" in body or "result" in body
 
 
 @pytest.fixture

@@ -28,10 +28,14 @@ from consultations.models import (
     Theme,
 )
 from consultations.services import comments
+from consultations.services import feedback as workspace
 from portal.extensions import db
 from portal.security.spreadsheet import BOM, csv_text, neutralize
+from portal.web.feedback.forms import WHOLE_DRAFT
 from tests.consultation_fixtures import open_consultation
 from tests.factories import make_member, sign_in, write_comment
+from tests.web.test_consultation_pages import counted_queries
+from tests.web.test_replies import _add_comments, _big_draft
 
 pytestmark = pytest.mark.postgres
 
@@ -169,6 +173,13 @@ def test_filters_narrow_the_list_and_bad_ones_do_no_harm(app, feedback):
     assert "1 comment or meeting note shown" in body
     body = page_of(staff.get(url, query_string={"version": "1", "stance": "question"}))
     assert SAID[2][2] in body
+    body = page_of(staff.get(url, query_string={"section": "referral"}))
+    assert "6 comments and meeting notes shown" in body
+    body = page_of(staff.get(url, query_string={"section": WHOLE_DRAFT}))
+    assert "1 comment or meeting note shown" in body
+    assert SAID[2][2] in body
+    # One filter asked leaves the others at "All", not in error.
+    assert "field-error" not in body
     # Hostile or stale filters: the page still answers, showing everything.
     for bad in (
         {"stance": "'; DROP TABLE comment;--"},
@@ -176,6 +187,8 @@ def test_filters_narrow_the_list_and_bad_ones_do_no_harm(app, feedback):
         {"version": "-1"},
         {"text": "x" * 5000},
         {"text": "a\u202eb"},
+        {"section": "nowhere"},
+        {"page": "x"},
     ):
         response = staff.get(url, query_string=bad)
         assert response.status_code == 200, bad
@@ -340,3 +353,113 @@ def test_the_closed_decisions_results_stand_beside_the_feedback(app, feedback, c
     body = page_of(staff.get(f"/staff/consultations/{public_id}/feedback"))
     assert "What the group decided" in body
     assert f'id="decision-{made.decision}"' in body
+
+
+@pytest.fixture
+def crowded(app, clock):  # type: ignore[no-untyped-def]
+    """A consultation of 20 sections and 120 comments (six a section), and staff on it."""
+    made = open_consultation(app, text=_big_draft(), with_comment=False)
+    _add_comments(app, made.public_id, 120)
+    staff = app.test_client()
+    sign_in(staff, make_member(app, "Paging Staff", role=Role.STAFF, two_factor=True), clock)
+    return f"/staff/consultations/{made.public_id}/feedback", staff
+
+
+def cards(body: str) -> int:
+    return body.count('class="card"')
+
+
+def test_the_list_comes_fifty_to_a_page_with_its_filters_kept(crowded):
+    url, staff = crowded
+    first = page_of(staff.get(url))
+    assert cards(first) == workspace.PAGE_SIZE
+    assert "120 comments and meeting notes shown · 120 in all · Page 1 of 3" in first
+    assert f'href="{url}?page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    # The counts are of everything the filters let through, not of the page.
+    assert re.search(r"Section 19</th>.*?>6</td>\s*</tr>", first, re.S)
+    # A section the page cuts says how much of it the page shows.
+    assert "Section 8 (2 of 6)" in first
+    last = page_of(staff.get(url, query_string={"page": "3"}))
+    assert cards(last) == 120 - 2 * workspace.PAGE_SIZE
+    assert "Section 16 (2 of 6)" in last
+    assert f'href="{url}?page=2" rel="prev"' in last
+    assert 'rel="next"' not in last
+    # Every link to another page keeps the filters; a new filter starts on page 1.
+    other = page_of(staff.get(url, query_string={"stance": "other", "page": "2"}))
+    assert f'href="{url}?stance=other&page=3" rel="next"' in other
+    assert "field-error" not in other
+    section = page_of(staff.get(url, query_string={"section": "s3", "page": "2"}))
+    assert "6 comments and meeting notes shown" in section
+    assert "Section 3 (6)" in section
+    assert cards(section) == 6
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ("x", 1),
+        ("0", 1),
+        ("-2", 1),
+        ("", 1),
+        ("2.5", 1),
+        ("\uff12", 1),  # a full-width two
+        ("9" * 40, 1),
+        ("999", 3),  # past the last page: the last
+    ],
+)
+def test_a_wrong_page_number_shows_a_page_of_the_list(crowded, asked, shown):
+    url, staff = crowded
+    response = staff.get(url, query_string={"page": asked})
+    assert response.status_code == 200
+    assert f"Page {shown} of 3" in page_of(response)
+
+
+def test_coding_on_a_page_comes_back_to_that_page(app, crowded):
+    url, staff = crowded
+    staff.post(f"{url}/themes", data={"name": "Waiting", "keep_page": "2"})
+    (theme,) = themes(app).values()
+    body = page_of(staff.get(url, query_string={"stance": "other", "page": "2"}))
+    picked = re.findall(r'name="comment" value="(\d+)"', body)[:3]
+    given = staff.post(
+        f"{url}/tag",
+        data={
+            "comment": picked,
+            "theme": [theme],
+            "add": "1",
+            "keep_stance": "other",
+            "keep_page": "2",
+        },
+    )
+    assert given.status_code == 303
+    assert given.location.endswith("?stance=other&page=2")
+    back = page_of(staff.get(given.location))
+    assert "3 themes given." in back
+    assert "Page 2 of 3" in back
+    # Filtered by the theme the list is one page: asking for page 2 of it shows that page.
+    only = page_of(staff.get(url, query_string={"theme": theme, "page": "2"}))
+    assert "3 comments and meeting notes shown" in only
+    assert cards(only) == 3
+
+
+def test_the_workspace_makes_as_many_queries_for_300_comments_as_for_7(app, feedback, clock):
+    """The list is loaded whole in a fixed set of queries and cut into pages in memory, so the
+    count follows neither the comments, the themes, nor the page asked."""
+    public_id, staff, ids, _members = feedback
+    small = f"/staff/consultations/{public_id}/feedback"
+    staff.get(small)  # the visit date is moved once
+    with counted_queries(app) as few:
+        assert staff.get(small).status_code == 200
+    made = open_consultation(app, text=_big_draft(), with_comment=False)
+    _add_comments(app, made.public_id, 300)
+    big = f"/staff/consultations/{made.public_id}/feedback"
+    for name in ("Delays", "Interpreters", "Who speaks first"):
+        staff.post(f"{big}/themes", data={"name": name})
+    body = page_of(staff.get(big))
+    picked = re.findall(r'name="comment" value="(\d+)"', body)
+    staff.post(f"{big}/tag", data={"comment": picked, "theme": list(themes(app).values())})
+    for asked in ({}, {"page": "6"}, {"theme": str(min(themes(app).values())), "text": "s1"}):
+        with counted_queries(app) as many:
+            assert staff.get(big, query_string=asked).status_code == 200
+        # At most: the reports are looked up only when a comment is hidden, as one is in `few`.
+        assert len(many) <= len(few), (asked, len(few), len(many))

@@ -187,23 +187,21 @@ def preview(public_id: str):  # type: ignore[no-untyped-def]
     if locale not in LOCALES:
         locale = str(get_locale())
     now = clock.now()
-    page = or_404(
-        reading.page,
-        db.session,
-        public_id,
-        viewer=acting_staff(),
-        locale=locale,
-        now=now,
-        since=None,
-    )
+    consultation = or_404(reading.opened, db.session, public_id, viewer=acting_staff(), now=now)
     # The members' own page (templates/consultations/show.html) under a staff note, with the
-    # context the members' pages get; staff never get comment forms.
+    # context the members' pages get (kept parts: staff's); staff never get comment forms.
     return render_template(
         "staff/consultations/preview.html",
-        consultation=page.consultation,
-        decisions=decision_views(page.consultation),
+        consultation=consultation,
+        decisions=decision_views(consultation),
         preview_locale=locale,
-        **reading_context(page),
+        **reading_context(
+            consultation,
+            load=lambda: reading.page(
+                db.session, consultation, viewer=acting_staff(), locale=locale, now=now
+            ),
+            locale=locale,
+        ),
     )
 
 
@@ -224,7 +222,10 @@ def draft_preview(public_id: str):  # type: ignore[no-untyped-def]
         changes=preview.changes,
         decisions=decision_views(consultation),
         preview_locale=locale,
-        **reading_context(preview.page),
+        has_sections=bool(preview.page.sections),
+        **reading_context(
+            consultation, load=lambda: preview.page, locale=locale, keep=False, head=preview.page
+        ),
     )
 
 

@@ -5,7 +5,19 @@ between versions. Anything a member may not see is a 404.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,11 +25,12 @@ from flask_login import current_user, login_required
 
 from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
-from consultations.models import CommentStatus, Status
+from consultations.models import CommentStatus, Consultation, Status
 from consultations.services import comments, consultations, reading, records
 from consultations.services.comments import CommentRefused
 from portal import clock
 from portal.extensions import db
+from portal.web.consultations import fragments
 from portal.web.consultations.comment_forms import (
     COMMENT_TOO_LONG,
     CommentForm,
@@ -56,16 +69,25 @@ def _locale() -> str:
     return str(get_locale() or "kk")
 
 
+def _opened(public_id: str) -> Consultation:
+    """The page's first query (the consultation, its versions and its change counter)."""
+    return or_404(reading.opened, db.session, public_id, viewer=_viewer(), now=clock.now())
+
+
 def _page(public_id: str) -> reading.Page:
-    return or_404(
-        reading.page,
-        db.session,
-        public_id,
-        viewer=_viewer(),
-        locale=_locale(),
-        now=clock.now(),
-        since=current_user.state.previous_visit_on,
+    return _loaded(_opened(public_id))
+
+
+def _loaded(consultation: Consultation) -> reading.Page:
+    return reading.page(
+        db.session, consultation, viewer=_shared_viewer(), locale=_locale(), now=clock.now()
     )
+
+
+def _shared_viewer():  # type: ignore[no-untyped-def]
+    """Whose view the kept part of a page is rendered for: staff's (every comment) or any
+    member's (published ones; each reader's own are added by `fragments`)."""
+    return _viewer() if permissions.is_staff(_viewer()) else None
 
 
 def _back_to(public_id: str, comment_id: int) -> Response:
@@ -87,39 +109,68 @@ def index() -> str:
 
 
 def reading_context(
-    page_data: reading.Page, failed: CommentForm | None = None
+    consultation: Consultation,
+    *,
+    load: Callable[[], reading.Page],
+    failed: CommentForm | None = None,
+    only: str | None = None,
+    keep: bool = True,
+    locale: str | None = None,
+    head: reading.Page | None = None,
 ) -> dict[str, object]:
-    """What a page of the consultation's text and comments needs: the whole page, a
-    section's page and staff's previews alike (staff never get a comment form: they do not
-    comment)."""
+    """What a page of the consultation's text and comments needs — the whole page, a section's
+    page and staff's previews alike: the page's head (without its sections and comments), its
+    kept part with the reader's own bits (`fragments`), whether its version is new to them.
+    Staff never get a comment form: they do not comment."""
+    now = clock.now()
+    reader = fragments.Reader(
+        member=_viewer(),
+        since=current_user.state.previous_visit_on,
+        form=fragments.section_forms(
+            consultation, lambda key: CommentForm(formdata=None, section=key or ""), failed
+        )
+        if permissions.can_comment(_viewer(), consultation, now)
+        else None,
+    )
+    parts = fragments.parts(
+        consultation,
+        load=load,
+        reader=reader,
+        locale=locale or _locale(),
+        now=now,
+        only=only,
+        own=lambda: reading.own_comments(db.session, consultation, _viewer()),
+        keep=keep,
+    )
+    if parts is None:
+        abort(404)
+    head = head or reading.head(consultation, now)
     return {
-        "page": page_data,
+        "page": head,
+        "parts": parts,
         "failed": failed,
-        "newest": reading.NEWEST_PER_SECTION,
-        "can_comment": permissions.can_comment(_viewer(), page_data.consultation, clock.now()),
-        "viewer": _viewer(),
-        "permissions": permissions,
-        "now": clock.now(),
-        "new_form": lambda key: CommentForm(formdata=None, section=key or ""),
+        "version_is_new": reading.version_is_new(head.version, reader.since),
     }
 
 
 def render_consultation(
-    page_data: reading.Page, *, failed: CommentForm | None = None, status: int = 200
+    consultation: Consultation, *, failed: CommentForm | None = None, status: int = 200
 ):  # type: ignore[no-untyped-def]
+    """The consultation page: its head, decisions and outcomes, and its kept part."""
+    context = reading_context(consultation, load=lambda: _loaded(consultation), failed=failed)
     return render_template(
         "consultations/show.html",
-        decisions=decision_views(page_data.consultation),
+        decisions=decision_views(consultation),
         outcomes=[
             outcome
             for _consultation, found in records.outcomes(
-                db.session, consultation_id=page_data.consultation.id
+                db.session, consultation_id=consultation.id
             )
             for outcome in found
         ]
-        if page_data.status == Status.CLOSED
+        if consultation.status(clock.now()) == Status.CLOSED
         else [],
-        **reading_context(page_data, failed),
+        **context,
     ), status
 
 
@@ -135,36 +186,34 @@ def outcomes() -> str:
 
 @bp.get("/<public_id>")
 def show(public_id: str) -> tuple[str, int]:
-    return render_consultation(_page(public_id))
+    return render_consultation(_opened(public_id))
 
 
 @bp.get("/<public_id>/sections/<key>")
 def section(public_id: str, key: str) -> str:
     """A section with all its comments (the consultation page shows the newest few)."""
-    page_data = _page(public_id)
-    found = next((s for s in page_data.sections if s.key == key[:40]), None)
-    if found is None:
-        abort(404)
-    return render_template("consultations/section.html", s=found, **reading_context(page_data))
+    consultation = _opened(public_id)
+    context = reading_context(consultation, load=lambda: _loaded(consultation), only=key[:40])
+    return render_template("consultations/section.html", key=key[:40], **context)
 
 
 @bp.post("/<public_id>/comments")
 def add_comment(public_id: str):  # type: ignore[no-untyped-def]
-    page_data = _page(public_id)
+    consultation = _opened(public_id)
     form = CommentForm()
     if form.validate_on_submit():
         parent = None
         if form.parent.data:
             try:
                 parent = comments.find(
-                    db.session, page_data.consultation, database_id(form.parent.data), _viewer()
+                    db.session, consultation, database_id(form.parent.data), _viewer()
                 )
             except (NotFound, ValueError):
                 abort(404)
         try:
             comment = comments.add(
                 db.session,
-                page_data.consultation,
+                consultation,
                 author=_viewer(),
                 text=form.text.data,
                 stance=form.stance.data,
@@ -193,7 +242,7 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
     if form.parent.data:  # a refused reply: back on its reply page, with its text and the reason
         consultation, thread = _repliable(public_id, form.parent.data)
         return render_reply(consultation, thread, form, status=400)
-    return render_consultation(page_data, failed=form, status=400)
+    return render_consultation(_opened(public_id), failed=form, status=400)
 
 
 def _repliable(public_id: str, comment_id: int | str):  # type: ignore[no-untyped-def]
@@ -209,7 +258,6 @@ def _repliable(public_id: str, comment_id: int | str):  # type: ignore[no-untype
         wanted,
         viewer=_viewer(),
         now=clock.now(),
-        since=current_user.state.previous_visit_on,
     )
     if thread.comment.status != CommentStatus.VISIBLE or not permissions.can_comment(
         _viewer(), consultation, clock.now()
@@ -219,14 +267,17 @@ def _repliable(public_id: str, comment_id: int | str):  # type: ignore[no-untype
 
 
 def render_reply(consultation, thread, form: CommentForm, *, status: int = 200):  # type: ignore[no-untyped-def]
+    page = {"consultation": consultation}
+    reader = fragments.Reader(member=_viewer(), since=current_user.state.previous_visit_on)
+    shown = get_template_attribute("consultations/_comments.html", "one_thread")(
+        thread, page, False
+    )
     return render_template(
         "consultations/reply.html",
-        page={"consultation": consultation},
+        page=page,
         thread=thread,
+        shown=fragments.fill(shown, consultation, reader, False, clock.now()),
         form=form,
-        viewer=_viewer(),
-        permissions=permissions,
-        now=clock.now(),
     ), status
 
 

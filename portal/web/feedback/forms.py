@@ -31,28 +31,41 @@ MESSAGES = {
 }
 
 
+# The whole draft's value in the section filter: no section key can be spelt so (a key is
+# letters, digits, hyphens and underscores).
+WHOLE_DRAFT = "~whole"
+
+
 def feedback_message(code: str) -> str:
     return refusal_message(MESSAGES, code)
 
 
 class FilterForm(FlaskForm):
-    """Read from the query string; a value that is not one of the choices shows everything."""
+    """Read from the query string; a value that is not one of the choices shows everything, and
+    a filter left out of the address (a page link, a form sent back) is "All", not an error."""
 
     class Meta:
         csrf = False  # a GET form: it changes nothing
 
-    stance = SelectField(_l("Stance"), validate_choice=True)
-    theme = SelectField(_l("Theme"), validate_choice=True)
-    version = SelectField(_l("Version"), validate_choice=True)
-    status = SelectField(_l("Status"), validate_choice=True)
+    section = SelectField(_l("Section"), default="", validate_choice=True)
+    stance = SelectField(_l("Stance"), default="", validate_choice=True)
+    theme = SelectField(_l("Theme"), default="", validate_choice=True)
+    version = SelectField(_l("Version"), default="", validate_choice=True)
+    status = SelectField(_l("Status"), default="", validate_choice=True)
     text = StringField(
         _l("Words in the text"),
         filters=[strip],
         validators=[at_most(MAX_QUERY_CHARS), no_hidden_characters],
     )
 
-    def fill_choices(self, themes: list[Theme], versions: list[int]) -> None:
+    def fill_choices(
+        self, themes: list[Theme], versions: list[int], sections: list[tuple[str | None, str]]
+    ) -> None:
         everything = SelectChoice("", _l("All"))
+        self.section.choices = [everything] + [
+            SelectChoice(key or WHOLE_DRAFT, title or _l("The whole draft"))
+            for key, title in sections
+        ]
         self.stance.choices = [everything] + [
             SelectChoice(stance.value, STANCE_NAMES[stance]) for stance in Stance
         ]
@@ -75,7 +88,14 @@ class FilterForm(FlaskForm):
             version=int(chosen(self.version)) if chosen(self.version) else None,
             status=CommentStatus(chosen(self.status)) if chosen(self.status) else None,
             text=chosen(self.text),
+            section=self._section(),
         )
+
+    def _section(self) -> str | None:
+        key = chosen(self.section)
+        if not key:
+            return None
+        return "" if key == WHOLE_DRAFT else key
 
 
 class ThemeForm(FlaskForm):

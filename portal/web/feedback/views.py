@@ -1,6 +1,7 @@
 """The feedback workspace (`/staff/consultations/<id>/feedback…`): every comment and meeting note
-of a consultation, filtered and grouped by section; themes made and given to several comments
-at once (a plain form: no JS needed); counts per theme and per section by stance; the frozen
+of a consultation, filtered, grouped by section and listed fifty to a page (links to the others
+keep the filters); themes made and given to several comments at once (a plain form: no JS
+needed); counts per theme and per section by stance over everything filtered; the frozen
 results of its closed decisions; and the CSV export. Anyone but staff gets a 404.
 """
 
@@ -19,6 +20,7 @@ from portal.extensions import db
 from portal.security.spreadsheet import csv_text
 from portal.web.decisions.views import decision_views
 from portal.web.feedback.forms import FilterForm, ThemeForm, feedback_message
+from portal.web.fields import page_asked
 from portal.web.guards import acting_staff, or_404, staff_area
 from portal.web.names import STANCE_NAMES
 
@@ -28,7 +30,9 @@ staff_area(bp)
 
 # Tagging names at most this many comments and themes in one go (a page's worth).
 MAX_TAGGED = 2_000
-FILTERS = ("stance", "theme", "version", "status", "text")
+FILTERS = ("section", "stance", "theme", "version", "status", "text")
+# What a form sent from the list keeps on the way back: its filters and its page.
+KEPT = (*FILTERS, "page")
 
 
 def _consultation(public_id: str) -> Consultation:
@@ -40,22 +44,37 @@ def _page(  # type: ignore[no-untyped-def]
 ):
     page = feedback.load(db.session, consultation)
     filters = FilterForm(request.args)
-    filters.fill_choices(page.themes, page.versions)
+    filters.fill_choices(page.themes, page.versions, page.sections())
     filters.validate()
+    narrowed = feedback.narrow(page, filters.filters())
+    listing = feedback.listing(narrowed, page_asked())
     now = clock.now()
     closed = [view for view in decision_views(consultation) if view.status == DecisionStatus.CLOSED]
     return render_template(
         "staff/feedback/workspace.html",
         consultation=consultation,
         page=page,
-        narrowed=feedback.narrow(page, filters.filters()),
+        narrowed=narrowed,
+        listing=listing,
+        prev_url=_page_url(consultation.public_id, listing.number - 1)
+        if listing.number > 1
+        else None,
+        next_url=_page_url(consultation.public_id, listing.number + 1)
+        if listing.number < listing.pages
+        else None,
         filters=filters,
         filtered=any(request.args.get(name) for name in FILTERS),
-        filter_names=FILTERS,
+        kept_names=KEPT,
         theme_form=theme_form or ThemeForm(formdata=None),
         closed=closed,
         now=now,
     ), status
+
+
+def _page_url(public_id: str, number: int) -> str:
+    """The list's address on another page: the filters stay."""
+    kept = {name: value[:200] for name in FILTERS if (value := request.args.get(name, ""))}
+    return url_for(".workspace", public_id=public_id, **kept, page=number)
 
 
 @bp.get("/<public_id>/feedback")
@@ -64,10 +83,8 @@ def workspace(public_id: str):  # type: ignore[no-untyped-def]
 
 
 def _back(public_id: str) -> Response:
-    """To the workspace, with the filters the form was sent from."""
-    kept = {
-        name: value for name in FILTERS if (value := request.form.get(f"keep_{name}", "")[:200])
-    }
+    """To the workspace, with the filters and the page the form was sent from."""
+    kept = {name: value for name in KEPT if (value := request.form.get(f"keep_{name}", "")[:200])}
     return redirect(url_for(".workspace", public_id=public_id, **kept), code=303)
 
 

@@ -1,0 +1,98 @@
+"""A consultation's change stamp (`Consultation.change_stamp`): a new random value in the same
+transaction as every change to what its page shows all readers alike, so a part of the page
+rendered once and kept (portal/web/consultations/fragments.py) is known stale by every worker
+on every host the moment the change commits — the page reads the stamp in its first query.
+Random, not counted: a database restored from a backup counts nothing twice.
+
+It is counted here, at the flush, from what the unit of work holds — a comment written,
+edited, deleted, approved, hidden or removed; a version made or published; a decision or the
+consultation (or its texts in other languages) changed; a member renamed or erased — rather
+than by each service remembering to: a service added later cannot forget. A statement that
+passes the unit of work by (`session.execute(update(Comment)…)`, an erasure's) stamps every
+consultation anew: coarse, and rare.
+
+A ballot never changes it: the ballot's transaction writes ballots and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import Select, event, inspect, update
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from consultations.models.comment import Comment
+from consultations.models.consultation import (
+    Consultation,
+    ConsultationTranslation,
+    DocumentVersion,
+    new_stamp,
+)
+from consultations.models.decision import Decision
+from consultations.models.member import Member
+
+# What a member row carries onto a consultation page: the pseudonym beside their comments.
+_SHOWN_OF_A_MEMBER = ("pseudonym",)
+# What a page shows of these tables is counted.
+_COUNTED = (Comment, DocumentVersion, Decision, ConsultationTranslation, Consultation, Member)
+
+
+def bump(session: Session, consultations: Iterable[int] | Select[Any] | None) -> None:
+    """A new stamp for these consultations (ids, or a select of ids; None: every one)."""
+    statement = update(Consultation).values(change_stamp=new_stamp())
+    if consultations is not None:
+        if not isinstance(consultations, Select):
+            consultations = sorted(set(consultations))
+            if not consultations:
+                return
+        statement = statement.where(Consultation.id.in_(consultations))
+    session.connection().execute(statement)
+
+
+def _changed(instance: object, names: Iterable[str]) -> bool:
+    state = inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _touched(session: Session) -> tuple[set[int], bool]:
+    """The consultations the flush changes, and whether it changes every one."""
+    ids: set[int] = set()
+    for instance in chain(session.new, session.dirty, session.deleted):
+        if isinstance(instance, Comment | DocumentVersion | Decision | ConsultationTranslation):
+            ids.add(instance.consultation_id)
+        elif isinstance(instance, Consultation):
+            if instance in session.new:
+                continue  # nothing of it is cached yet
+            changed = [a.key for a in inspect(instance).attrs if a.history.has_changes()]
+            if any(name != "change_stamp" for name in changed) or instance in session.deleted:
+                ids.add(instance.id)
+        elif isinstance(instance, Member) and (
+            instance in session.deleted or _changed(instance, _SHOWN_OF_A_MEMBER)
+        ):
+            return ids, True
+    return ids, False
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    ids, everything = _touched(session)
+    if everything:
+        bump(session, None)
+    elif ids:
+        bump(session, ids)
+
+
+def _after_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    if any(mapper.class_ in _COUNTED for mapper in state.all_mappers):
+        bump(state.session, None)
+
+
+def track() -> None:
+    """Count changes at every flush, and at every statement that writes past the unit of work,
+    of every session (called once, on importing the models)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _after_bulk)

@@ -1,0 +1,47 @@
+"""Slots in HTML rendered ahead of time: the one other place in `portal` (with `sanitize`) that
+makes `Markup`, because it puts HTML into HTML.
+
+A part of a page rendered once for many readers (portal/web/consultations/fragments.py) leaves
+a slot where each reader's own bits go. A slot is an HTML comment carrying this worker's random
+mark and a hex-encoded value, so nothing a reader or writer types can make one or end one early:
+comment text is escaped by Jinja, staff Markdown is cleaned by `sanitize` (which drops
+comments), and neither knows the mark. What goes into a slot is escaped unless it is already
+`Markup` (rendered by a template), and every slot is emptied: none reaches a browser.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+
+from markupsafe import Markup, escape
+
+_MARK = secrets.token_hex(8)
+_SLOT = re.compile(rf"<!--{_MARK} (\w+) ([0-9a-f]*)-->")
+
+
+def slot(kind: str, value: object = "") -> Markup:
+    """A slot of `kind` holding `value` (a template global)."""
+    return Markup(f"<!--{_MARK} {kind} {str(value).encode().hex()}-->")  # noqa: S704 — a word and hex digits
+
+
+def fill(html: str, put: Callable[[str, str], str | Markup]) -> Markup:
+    """`html` — a template's output — with each slot replaced by `put(kind, value)`."""
+
+    def one(found: re.Match[str]) -> str:
+        return str(escape(put(found.group(1), bytes.fromhex(found.group(2)).decode())))
+
+    return Markup(_SLOT.sub(one, html))  # noqa: S704 — rendered by Jinja, slots escaped above
+
+
+def split(html: str, kind: str) -> tuple[str, str]:
+    """`html` before and after its last slot of `kind` (both still with their other slots)."""
+    before, _slot, after = html.rpartition(str(slot(kind)))
+    return before, after
+
+
+def with_value(rendered: Markup, sample: str, value: str) -> Markup:
+    """A rendered piece made for `sample` made for `value` instead (escaped): one rendering of a
+    form serves every section."""
+    return Markup(str(rendered).replace(sample, str(escape(value))))  # noqa: S704 — escaped

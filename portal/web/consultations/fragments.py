@@ -1,0 +1,217 @@
+"""A consultation page in two layers: the part every reader of one kind sees alike, rendered
+once and kept under the consultation's change stamp (`portal.fragments`), and the reader's
+own bits, put into its slots on every request without rendering the rest again (issue 15).
+
+The kept part (`templates/consultations/_draft.html`) is rendered for a reader of a *kind*
+— members (who see published comments) or staff (who also see those waiting for review and
+hidden ones, with the moderation link) — in one language, for one state of the consultation
+(open for comments or not). It never holds anything of one reader. Its slots are HTML comments
+(`portal.security.slots`) that nothing a member, staff or a draft writes can make:
+
+- `actions` (a comment's id and status): the links to edit and delete the reader's own comment
+  while the consultation is open, or to report another's;
+- `new` and `toc` (the day of a thread's or a section's newest comment): "new since your last
+  visit", against the reader's own last visit;
+- `own` (a section) and `replies` (a thread): the reader's own comments that only they and
+  staff see — awaiting review, or hidden by staff — at the end of their section or thread;
+- `form` (a section): the comment form, with the reader's CSRF token, and their refused text
+  and its reason when a comment came back;
+- `split`: where the sections' list ends and the draft begins.
+
+Every slot left is emptied: none reaches a browser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app, g, get_template_attribute, render_template
+from markupsafe import Markup, escape
+
+from consultations import permissions
+from consultations.models import Comment, CommentStatus, Consultation, Member
+from consultations.services import reading
+from portal.fragments import FragmentCache
+from portal.security import slots
+
+_COMMENTS = "consultations/_comments.html"
+_SECTION = "consultations/_section.html"
+
+
+def install(app) -> None:  # type: ignore[no-untyped-def]
+    app.jinja_env.globals["slot"] = slots.slot
+    app.extensions["kenes.fragments"] = FragmentCache()
+    if app.config["KENES"].env == "testing":
+        # Tests through real gunicorn workers see which worker answered and whether its kept
+        # part served the page; never outside tests (it would tell that a page was read).
+        app.after_request(_report_kept)
+
+
+def _report_kept(response):  # type: ignore[no-untyped-def]
+    how = {True: "kept", False: "rendered"}.get(g.get("kenes_kept"), "none")
+    response.headers["X-Kenes-Kept"] = f"{os.getpid()} {how}"
+    return response
+
+
+@dataclass(frozen=True)
+class Parts:
+    toc: Markup
+    body: Markup
+
+
+@dataclass
+class Reader:
+    """Who reads, and what of the page is theirs."""
+
+    member: Member
+    since: date | None  # their last visit: what is newer is marked
+    own: list[Comment] = field(default_factory=list)  # every comment they wrote here
+    form: Callable[[str], Markup] | None = None  # a section's comment form (None: not open)
+
+
+def kind_of(member: Member | None) -> str:
+    return "staff" if permissions.is_staff(member) else "member"
+
+
+def parts(
+    consultation: Consultation,
+    *,
+    load: Callable[[], reading.Page],
+    reader: Reader,
+    locale: str,
+    now: datetime,
+    only: str | None = None,
+    own: Callable[[], list[Comment]],
+    keep: bool = True,
+) -> Parts | None:
+    """The page's parts for `reader`: the kept part (rendered by `load`ing the page only when
+    it is not kept), then their own bits. None when `only` names no section.
+
+    The key: the consultation and its change stamp (read by the page's first query), the
+    reader's kind, the language, the consultation's state and whether the reader may comment
+    (which moves with the clock, not the counter), and the section shown alone."""
+    can_comment = permissions.can_comment(reader.member, consultation, now)
+    staff = kind_of(reader.member) == "staff"
+    key = (staff, locale, consultation.status(now), can_comment, only)
+    loaded: list[reading.Page] = []
+
+    def render() -> str:
+        page = load()
+        loaded.append(page)
+        chosen = None
+        if only is not None:
+            chosen = next((s for s in page.sections if s.key == only), None)
+            if chosen is None:
+                return ""
+        return render_template(
+            "consultations/_draft.html",
+            page=page,
+            staff=staff,
+            can_comment=can_comment,
+            limit=reading.NEWEST_PER_SECTION,
+            only=chosen,
+        )
+
+    if keep:
+        cache: FragmentCache = current_app.extensions["kenes.fragments"]
+        kept, hit = cache.get_or_render(consultation.id, consultation.change_stamp, key, render)
+        g.kenes_kept = hit
+    else:  # a draft's preview: never kept, its text is not the published one
+        kept = render()
+    if not kept:
+        return None
+    if loaded:  # rendered now: the reader's own comments are among those loaded
+        reader.own = [c for c in loaded[0].everything if c.author_id == reader.member.id]
+    else:
+        reader.own = own()
+    toc, body = slots.split(kept, "split")
+    return Parts(
+        toc=fill(toc, consultation, reader, staff, now),
+        body=fill(body, consultation, reader, staff, now),
+    )
+
+
+def fill(
+    html: str, consultation: Consultation, reader: Reader, staff: bool, now: datetime
+) -> Markup:
+    """The kept part with `reader`'s own bits in its slots."""
+    one = get_template_attribute(_COMMENTS, "own_comment")
+    actions = get_template_attribute(_COMMENTS, "comment_actions")
+    badge = get_template_attribute(_COMMENTS, "new_badge")
+    since = reader.since.isoformat() if reader.since else None
+    mine = {c.id: c for c in reader.own}
+    # Only they and staff see these; staff's kept part has them in place already.
+    apart: dict[tuple[str, str], list[Comment]] = defaultdict(list)
+    if not staff:
+        for c in reader.own:
+            if c.status in (CommentStatus.PENDING, CommentStatus.HIDDEN):
+                kind = ("replies", str(c.parent_id)) if c.parent_id else ("own", c.section_key)
+                apart[(kind[0], kind[1] or "")].append(c)
+    shown_author = reader.member.pseudonym
+    page = {"consultation": consultation}
+    links: dict[bool, Markup] = {}
+    may_report = not reader.member.disabled
+    new_mark = badge() if since else ""
+    toc_mark = badge(True) if since else ""
+
+    def link(comment_id: int, own: bool) -> Markup:
+        if own not in links:
+            links[own] = actions(consultation.public_id, _SAMPLE_ID, own)
+        return slots.with_value(links[own], str(_SAMPLE_ID), str(comment_id))
+
+    def put(kind: str, value: str) -> str | Markup:
+        if kind == "actions":
+            comment_id, status = value.split(":")
+            own = mine.get(int(comment_id))
+            if own is not None:
+                editable = permissions.can_edit(reader.member, own, consultation, now)
+                return link(own.id, True) if editable else ""
+            if may_report and status == CommentStatus.VISIBLE:
+                return link(int(comment_id), False)
+            return ""
+        if kind == "new":
+            return new_mark if since and value and value > since else ""
+        if kind == "toc":
+            return toc_mark if since and value and value > since else ""
+        if kind in ("own", "replies"):
+            written = apart.get((kind, value), [])
+            shown = escape("").join(
+                one(c, shown_author if c.show_pseudonym else None, page) for c in written
+            )
+            return slots.fill(shown, put)
+        if kind == "form":
+            return reader.form(value) if reader.form is not None else ""
+        return ""
+
+    return slots.fill(html, put)
+
+
+# A comment id no real comment has, replaced in the rendered links by each comment's own.
+_SAMPLE_ID = 2_147_483_647
+
+
+def section_forms(consultation: Consultation, make_form, failed) -> Callable[[str], Markup]:  # type: ignore[no-untyped-def]
+    """Each section's comment form, rendered once for the reader (their CSRF token) and put in
+    each section's slot with its key; a refused form is rendered as it came back."""
+    form_for = get_template_attribute(_SECTION, "section_form")
+    general = get_template_attribute(_COMMENTS, "comment_form")
+    page = {"consultation": consultation}
+    sample_key = "kenes-sample-section"
+    sample: list[Markup] = []
+
+    def render(key: str) -> Markup:
+        if failed is not None and (failed.section.data or "") == key and not failed.parent.data:
+            if key:
+                return form_for(make_form(key), page, key, failed)
+            return general(make_form(None), page, None, None, failed)
+        if not key:
+            return general(make_form(None), page, None, None, None)
+        if not sample:
+            sample.append(form_for(make_form(sample_key), page, sample_key, None))
+        return slots.with_value(sample[0], sample_key, key)
+
+    return render
