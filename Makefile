@@ -88,10 +88,17 @@ translations: $(VENV)/.installed ## Extract strings and update the kk/ru catalog
 	  -o portal/translations/messages.pot .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
-bench: $(VENV)/.installed ## Measure a ballot's cost (SQLite, PostgreSQL) and search: reindex and query p50/p95/p99 (docs/benchmarks.md)
+bench: $(VENV)/.installed translations-compile ## Measure a ballot's cost, search's reindex and query times, and the pages against a bare hello under gunicorn (docs/benchmarks.md)
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for the pages benchmark"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	fi
 	$(BIN)/python scripts/bench_ballots.py
 	scripts/with-postgres.sh $(BIN)/python scripts/bench_ballots.py
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.pages
+	scripts/with-postgres.sh $(BIN)/python -m bench.pages
 
 clean: ## Remove the virtualenv, caches and compiled catalogues (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

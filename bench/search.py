@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
-import platform
 import pstats
 import random
 import re
@@ -43,24 +41,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata as package_metadata
 from pathlib import Path
-from secrets import token_hex
 
-import flask_migrate
 from sqlalchemy import select, text
 
 from bench.advice import add_records
+from bench.throwaway import (
+    app_on,
+    database_url_option,
+    load,
+    machine,
+    settings,
+    throwaway_database,
+    upgrade,
+)
 from consultations.models import AdvisoryRecord, RecordRevision
 from consultations.search import Results, Search, analysis, find
 from consultations.search import query as search_query
 from consultations.search.store import LANGUAGES
-from portal import create_app, searching
-from portal.extensions import db, migrate
+from portal import searching
+from portal.extensions import db
 
-# The fixed test-only secrets of tests/conftest.py (TEST_SECRETS): never used anywhere else.
-TEST_SECRETS = {
-    "KENES_SECRET_KEY": "5e" * 32,
-    "KENES_BALLOT_SECRET": "b0" * 32,
-}
 WARM_UP_ROUNDS = 2
 WORD = re.compile(r"\w+")
 
@@ -111,47 +111,10 @@ def cases(phrase: str, common: str) -> list[Case]:
 # --------------------------------------------------------------------------- the machine
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (
-        f"{os.cpu_count()} cores ({usable} usable), {model}; "
-        f"Python {platform.python_version()}; {platform.system()} {platform.release()}"
-    )
-
-
-def load() -> str:
-    """The load averages over 1, 5 and 15 minutes."""
-    return "load average " + ", ".join(f"{n:.2f}" for n in os.getloadavg())
-
-
 def versions(engine_name: str, server: str) -> str:
     whoosh = package_metadata.version("Whoosh-Reloaded")
     database = f"SQLite {sqlite3.sqlite_version}" if engine_name == "sqlite" else server
     return f"Whoosh-Reloaded {whoosh}; {database}"
-
-
-# --------------------------------------------------------------------------- the database
-
-
-@contextmanager
-def throwaway_database(server_url: str | None, directory: Path) -> Iterator[str]:
-    """A SQLite file in `directory`, or a new database on the PostgreSQL server of
-    `server_url`, dropped afterwards (the test suite's own helper)."""
-    if not server_url:
-        yield f"sqlite:///{directory / 'bench.db'}"
-        return
-    from tests.conftest import database_of_its_own
-
-    with database_of_its_own(server_url, f"kenes_bench_{token_hex(4)}") as url:
-        yield url
 
 
 # --------------------------------------------------------------------------- figures
@@ -384,12 +347,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, default=30, help="timed rounds of the query mix (default 30)"
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("KENES_TEST_DATABASE_URL") or None,
-        help="a PostgreSQL server's URL: a throwaway database is made on it "
-        "(default: $KENES_TEST_DATABASE_URL, else SQLite in a temporary directory)",
-    )
+    database_url_option(parser)
     parser.add_argument(
         "--profile", action="store_true", help="then profile 5 rounds (cProfile) and print the top"
     )
@@ -407,33 +365,14 @@ def main() -> None:
 
 
 def bench(args: argparse.Namespace, url: str, directory: Path) -> None:
-    app = create_app(
-        {
-            "KENES_ENV": "testing",
-            "KENES_DATABASE_URL": url,
-            "KENES_INSTANCE_PATH": str(directory / "instance"),
-            "KENES_SEARCH_DIR": str(directory / "search"),
-            **TEST_SECRETS,
-        }
-    )
-    with app.app_context():
-        try:
-            measure(args)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with app_on(settings(url, directory)) as app, app.app_context():
+        measure(args)
 
 
 def measure(args: argparse.Namespace) -> None:
     engine = db.engine
     server = ""
-
-    @migrate.configure
-    def quiet(config):  # type: ignore[no-untyped-def]  # the app's logging, not alembic.ini's
-        config.attributes["configure_logging"] = False
-        return config
-
-    flask_migrate.upgrade()
+    upgrade()
     if engine.dialect.name == "postgresql":
         server = "PostgreSQL " + str(db.session.scalar(text("SHOW server_version")))
         db.session.remove()
