@@ -23,6 +23,7 @@ from consultations.models import (
     Status,
 )
 from consultations.models.comment import MAX_COMMENT_CHARS
+from consultations.services import reading
 from portal import housekeeping, searching
 from portal.accounts import sessions
 from portal.accounts.credentials import InviteState
@@ -116,6 +117,7 @@ def _register_template_filters(app: Flask) -> None:
         app.jinja_env.filters.pop(babel_filter, None)
     app.jinja_env.filters["almaty"] = almaty
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["brief"] = reading.brief
 
 
 def _harden_jinja(app: Flask, settings: Settings) -> None:

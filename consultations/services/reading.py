@@ -31,6 +31,18 @@ from consultations.models import (
 from consultations.services import consultations
 
 NEWEST_PER_SECTION = 3  # on the consultation page; a section's own page shows all
+# On the consultation page a comment longer than this shows its beginning, and each thread its
+# number of replies: the page's weight stays bounded however long the comments (issue 15).
+BRIEF_CHARACTERS = 200
+
+
+def brief(text: str, limit: int = BRIEF_CHARACTERS) -> str:
+    """`text`, or its beginning cut at a word's end with "…" when longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:—-") + "…"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload, selectinload
 
 from consultations.errors import KenesError, NotFound
@@ -476,6 +476,40 @@ def public_list(session: Session) -> list[tuple[AdvisoryRecord, RecordRevision]]
         (record, [r for r in record.revisions if r.published_at is not None][-1])
         for record in records
     ]
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RecordsPage:
+    listed: list[tuple[AdvisoryRecord, RecordRevision]]
+    page: int  # from 1; a page past the last is the last
+    pages: int
+
+
+def public_page(session: Session, page: int) -> RecordsPage:
+    """One page of `public_list` (the list a reader browses; feeds and the API take it
+    whole): three queries, whatever the number of records."""
+    published = AdvisoryRecord.number.is_not(None)
+    total = session.scalar(select(func.count()).select_from(AdvisoryRecord).where(published))
+    pages = max(1, -(-(total or 0) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    records = list(
+        session.scalars(
+            select(AdvisoryRecord)
+            .where(published)
+            .order_by(AdvisoryRecord.year.desc(), AdvisoryRecord.serial.desc())
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+            .options(selectinload(AdvisoryRecord.revisions))
+        )
+    )
+    return RecordsPage(
+        [(r, [v for v in r.revisions if v.published_at is not None][-1]) for r in records],
+        page,
+        pages,
+    )
 
 
 def staff_list(session: Session) -> list[tuple[AdvisoryRecord, RecordRevision]]:

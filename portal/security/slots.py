@@ -26,13 +26,32 @@ def slot(kind: str, value: object = "") -> Markup:
     return Markup(f"<!--{_MARK} {kind} {str(value).encode().hex()}-->")  # noqa: S704 — a word and hex digits
 
 
+# A template's output split at its slots: its text, and each slot as (kind, value).
+Parsed = tuple[str | tuple[str, str], ...]
+
+
+def parse(html: str) -> Parsed:
+    """`html` — a template's output — split once at its slots, to be filled many times."""
+    parts: list[str | tuple[str, str]] = []
+    last = 0
+    for found in _SLOT.finditer(html):
+        parts.append(html[last : found.start()])
+        parts.append((found.group(1), bytes.fromhex(found.group(2)).decode()))
+        last = found.end()
+    parts.append(html[last:])
+    return tuple(parts)
+
+
+def assemble(parts: Parsed, put: Callable[[str, str], str | Markup]) -> Markup:
+    """The parsed output with each slot replaced by `put(kind, value)`, escaped unless it is
+    `Markup`."""
+    out = [part if isinstance(part, str) else str(escape(put(*part))) for part in parts]
+    return Markup("".join(out))  # noqa: S704 — rendered by Jinja, slots escaped above
+
+
 def fill(html: str, put: Callable[[str, str], str | Markup]) -> Markup:
     """`html` — a template's output — with each slot replaced by `put(kind, value)`."""
-
-    def one(found: re.Match[str]) -> str:
-        return str(escape(put(found.group(1), bytes.fromhex(found.group(2)).decode())))
-
-    return Markup(_SLOT.sub(one, html))  # noqa: S704 — rendered by Jinja, slots escaped above
+    return assemble(parse(html), put)
 
 
 def split(html: str, kind: str) -> tuple[str, str]:

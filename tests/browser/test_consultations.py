@@ -370,7 +370,10 @@ def comment_on(
 
 
 def report(page: Page, public_id: str, comment_id: int, *, axe: bool) -> None:
-    """The comment's "Report" link, a reason, a note; back on the comment with thanks."""
+    """The comment's "Report" link, a reason, a note; back on the comment with thanks. (From
+    a section's own page, where a reply leads, first back to the consultation by its link.)"""
+    if path_of(page) != f"/consultations/{public_id}":
+        click_and_load(page, f"main a[href^='/consultations/{public_id}#']")
     click_and_load(page, f"#comment-{comment_id} .comment__actions a[href$='/report']")
     assert path_of(page) == f"/consultations/{public_id}/comments/{comment_id}/report"
     check(page, axe=axe)
@@ -577,6 +580,12 @@ def test_consultation_journey_with_javascript(
     expect(removed.locator(f"#comment-{russian} .comment__text")).to_have_text(RUSSIAN_COMMENT)
     # Comments on the sections that stayed are still on them.
     expect(page.locator(f"#section-team #comment-{kazakh}")).to_have_count(1)
+    # The reply is folded into its thread's link on the consultation page, whole on the
+    # section's own page.
+    folded = page.locator(f"#section-referral .thread:has(#comment-{to_reply}) .thread__replies a")
+    expect(folded).to_have_count(1)
+    check(page)
+    click_and_load(page, f"#section-referral .thread:has(#comment-{to_reply}) .thread__replies a")
     expect(page.locator(f"#section-referral #comment-{reply}")).to_have_count(1)
     check(page)
     # The other member reads in English, where the heading can be checked in words.
@@ -688,6 +697,8 @@ def test_consultation_journey_without_javascript(
     goto(page, server, f"/consultations/{public_id}")
     expect(page.locator(f".removed-sections #comment-{russian}")).to_have_count(1)
     expect(page.locator(f"#section-team #comment-{kazakh}")).to_have_count(1)
+    # The reply, folded on the consultation page, is whole on the section's page (no script).
+    click_and_load(page, f"#section-referral .thread:has(#comment-{to_reply}) .thread__replies a")
     expect(page.locator(f"#section-referral #comment-{reply}")).to_have_count(1)
 
     for seen in (page, other):

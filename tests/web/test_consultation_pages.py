@@ -157,7 +157,10 @@ def test_the_page_loads_in_a_bounded_number_of_queries(app, clock):
     assert "This comment was deleted by its author." in body
     assert "Mine, hidden" in body
     assert "Hidden by staff. Reason: names a place" in body
-    assert body.count(">Edit</a>") == 3  # the reader's published comment and two replies
+    # The reader's published comment; their two replies are folded into their threads'
+    # "1 reply" links to the section's own page (the consultation page shows threads briefly).
+    assert body.count(">Edit</a>") == 1
+    assert body.count(">1 reply</a>") >= 2
     assert "off topic" not in body  # another member's hidden comment
 
 
@@ -251,6 +254,26 @@ def test_hostile_comment_renders_inert(app, reader):
     assert "<img src=x" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "{{ 7*7 }}" in body
+
+
+def test_a_comment_cannot_make_a_slot_of_the_kept_part(app, reader):
+    """Even written with this worker's own mark, a slot in a comment is text: escaped, never
+    filled (no form, no one's links put there), shown as typed to the next reader too."""
+    from portal.security.slots import slot
+
+    made = open_consultation(app)
+    forms = (
+        reader.get(f"/consultations/{made.public_id}")
+        .get_data(as_text=True)
+        .count('<details class="new-comment"')
+    )
+    forged = f"{slot('form', 'referral')}{slot('actions', '1:visible')}<!-- x -->"
+    assert post_comment(reader, made.public_id, forged).status_code == 303
+    for _ in range(2):  # rendered, then kept
+        body = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+        assert forged.replace("<", "&lt;").replace(">", "&gt;") in body
+        assert body.count('<details class="new-comment"') == forms  # one per section
+        assert "<!--" not in body
 
 
 def test_hostile_draft_renders_inert(app, reader):

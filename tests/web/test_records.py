@@ -572,3 +572,29 @@ def test_no_cache_serves_a_record_or_the_register_stale(app, clock):
     member = app.test_client()
     sign_in(member, make_member(app, "Cached Reader"), clock)
     assert member.get(f"/records/{made.number}").headers["Cache-Control"].startswith("no-store")
+
+
+def test_the_records_list_comes_a_page_at_a_time(app, clock):
+    """120 records: pages of 50, newest first, the links keep no one's place but the page's;
+    a page number typed wrong shows the first page, one past the last shows the last."""
+    from bench.advice import add_records
+
+    with app.app_context():
+        numbers = add_records(db.session, 120, words=20, now=clock.now())
+        db.session.commit()
+        db.session.remove()
+    client = app.test_client()
+    first = client.get("/records").get_data(as_text=True)
+    assert first.count('class="card"') == records.PAGE_SIZE
+    assert numbers[-1] in first  # the newest
+    assert "Page 1 of 3" in first
+    assert 'href="/records?page=2" rel="next"' in first
+    last = client.get("/records?page=3").get_data(as_text=True)
+    assert last.count('class="card"') == 120 - 2 * records.PAGE_SIZE
+    assert numbers[0] in last
+    assert 'rel="next"' not in last
+    for typed in ("0", "-1", "x", "２", "9" * 12):
+        answer = client.get(f"/records?page={typed}")
+        assert answer.status_code == 200, typed
+        assert "Page 1 of 3" in answer.get_data(as_text=True), typed
+    assert "Page 3 of 3" in client.get("/records?page=99").get_data(as_text=True)

@@ -92,11 +92,14 @@ def test_a_reply_is_written_on_its_own_page(app, clock):
         data={"text": "Twelve at most.", "stance": "supports", "parent": str(made.comment_id)},
     )
     assert sent.status_code == 303
-    assert sent.headers["Location"].startswith(f"/consultations/{made.public_id}#comment-")
     with app.app_context():
         reply = db.session.scalar(select(Comment).where(Comment.text == "Twelve at most."))
         assert reply.parent_id == made.comment_id
         db.session.remove()
+    # Back to the reply in its whole thread: on its section's page.
+    whole = f"/consultations/{made.public_id}/sections/referral"
+    assert sent.headers["Location"] == f"{whole}#comment-{reply.id}"
+    assert "Twelve at most." in reader.get(whole).get_data(as_text=True)
     again = reader.get(url).get_data(as_text=True)
     assert "Twelve at most." in again  # the replies so far are on the page
 
@@ -196,3 +199,34 @@ def test_a_sections_page_warns_first_as_the_whole_page_does(app, clock):
     main = page[page.index("<main") :]
     assert main.index("Describes violence against children.") < main.index("within 24 hours")
     assert "<title>Consultation · Kenes</title>" in page  # discreet, as the whole page
+
+
+def test_the_consultation_page_shows_a_long_comment_briefly_and_the_section_page_whole(app, clock):
+    """On the consultation page a long comment shows its beginning and a link to the whole
+    of it on its section's page, and a thread its number of replies; the section's page shows
+    every word and every reply."""
+    made = open_consultation(app, text=_big_draft(), with_comment=False)
+    _add_comments(app, made.public_id, 3)
+    long = "Слишком долго ждать. " * 40
+    with app.app_context():
+        comment = db.session.scalar(select(Comment).where(Comment.section_key == "s0"))
+        comment.text = long.strip()
+        comment_id = comment.id
+        reply = {c.key: getattr(comment, c.key) for c in Comment.__table__.columns}
+        reply |= {"id": None, "parent_id": comment_id, "text": "A reply to it."}
+        db.session.execute(insert(Comment), [reply])
+        db.session.commit()
+        db.session.remove()
+    reader = app.test_client()
+    sign_in(reader, make_member(app, "Reader Of Long Comments"), clock)
+    whole = reader.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+    shown = re.search(rf'id="comment-{comment_id}".*?</article>', whole, re.S).group(0)
+    assert long.strip() not in shown
+    assert "Слишком долго ждать." in shown
+    section_url = f"/consultations/{made.public_id}/sections/s0"
+    assert f'<a href="{section_url}#comment-{comment_id}">Read the whole comment</a>' in shown
+    assert ">1 reply</a>" in whole
+    section = reader.get(section_url).get_data(as_text=True)
+    assert long.strip() in section
+    assert "Read the whole comment" not in section
+    assert 'class="replies"' in section

@@ -58,6 +58,18 @@ def _report_kept(response):  # type: ignore[no-untyped-def]
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A kept part, split at its slots once: the sections' list and the draft."""
+
+    toc: slots.Parsed
+    body: slots.Parsed
+    size: int  # characters, for the cache's bound
+
+    def __len__(self) -> int:
+        return self.size
+
+
+@dataclass(frozen=True)
 class Parts:
     toc: Markup
     body: Markup
@@ -99,15 +111,15 @@ def parts(
     key = (staff, locale, consultation.status(now), can_comment, only)
     loaded: list[reading.Page] = []
 
-    def render() -> str:
+    def render() -> Kept | None:
         page = load()
         loaded.append(page)
         chosen = None
         if only is not None:
             chosen = next((s for s in page.sections if s.key == only), None)
             if chosen is None:
-                return ""
-        return render_template(
+                return None
+        html = render_template(
             "consultations/_draft.html",
             page=page,
             staff=staff,
@@ -115,6 +127,8 @@ def parts(
             limit=reading.NEWEST_PER_SECTION,
             only=chosen,
         )
+        toc, body = slots.split(html, "split")
+        return Kept(slots.parse(toc), slots.parse(body), len(html))
 
     if keep:
         cache: FragmentCache = current_app.extensions["kenes.fragments"]
@@ -122,23 +136,27 @@ def parts(
         g.kenes_kept = hit
     else:  # a draft's preview: never kept, its text is not the published one
         kept = render()
-    if not kept:
+    if kept is None:
         return None
     if loaded:  # rendered now: the reader's own comments are among those loaded
         reader.own = [c for c in loaded[0].everything if c.author_id == reader.member.id]
     else:
         reader.own = own()
-    toc, body = slots.split(kept, "split")
-    return Parts(
-        toc=fill(toc, consultation, reader, staff, now),
-        body=fill(body, consultation, reader, staff, now),
-    )
+    put = filler(consultation, reader, staff, now)
+    return Parts(toc=slots.assemble(kept.toc, put), body=slots.assemble(kept.body, put))
 
 
 def fill(
     html: str, consultation: Consultation, reader: Reader, staff: bool, now: datetime
 ) -> Markup:
-    """The kept part with `reader`'s own bits in its slots."""
+    """Rendered `html` with `reader`'s own bits in its slots (a page not kept: a reply's)."""
+    return slots.fill(html, filler(consultation, reader, staff, now))
+
+
+def filler(
+    consultation: Consultation, reader: Reader, staff: bool, now: datetime
+) -> Callable[[str, str], str | Markup]:
+    """What goes into each slot for `reader`."""
     one = get_template_attribute(_COMMENTS, "own_comment")
     actions = get_template_attribute(_COMMENTS, "comment_actions")
     badge = get_template_attribute(_COMMENTS, "new_badge")
@@ -178,7 +196,9 @@ def fill(
         if kind == "toc":
             return toc_mark if since and value and value > since else ""
         if kind in ("own", "replies"):
-            written = apart.get((kind, value), [])
+            written = apart.get((kind, value))
+            if not written:
+                return ""
             shown = escape("").join(
                 one(c, shown_author if c.show_pseudonym else None, page) for c in written
             )
@@ -187,7 +207,7 @@ def fill(
             return reader.form(value) if reader.form is not None else ""
         return ""
 
-    return slots.fill(html, put)
+    return put
 
 
 # A comment id no real comment has, replaced in the rendered links by each comment's own.

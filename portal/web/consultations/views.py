@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 
 from consultations import permissions
 from consultations.errors import NotAllowed, NotFound
-from consultations.models import CommentStatus, Consultation, Status
+from consultations.models import Comment, CommentStatus, Consultation, Status
 from consultations.services import comments, consultations, reading, records
 from consultations.services.comments import CommentRefused
 from portal import clock
@@ -90,10 +90,17 @@ def _shared_viewer():  # type: ignore[no-untyped-def]
     return _viewer() if permissions.is_staff(_viewer()) else None
 
 
-def _back_to(public_id: str, comment_id: int) -> Response:
-    return redirect(
-        url_for(".show", public_id=public_id, _anchor=f"comment-{comment_id}"), code=303
-    )
+def _back_to(public_id: str, comment: Comment) -> Response:
+    """To the comment where it is shown whole: a reply on a section, in its thread on the
+    section's own page (the consultation page shows threads briefly); any other comment on
+    the consultation page."""
+    anchor = f"comment-{comment.id}"
+    if comment.parent_id is not None and comment.section_key:
+        return redirect(
+            url_for(".section", public_id=public_id, key=comment.section_key, _anchor=anchor),
+            code=303,
+        )
+    return redirect(url_for(".show", public_id=public_id, _anchor=anchor), code=303)
 
 
 @bp.get("")
@@ -237,7 +244,7 @@ def add_comment(public_id: str):  # type: ignore[no-untyped-def]
                 else _("Your comment is published."),
                 "success",
             )
-            return _back_to(public_id, comment.id)
+            return _back_to(public_id, comment)
     db.session.rollback()
     if form.parent.data:  # a refused reply: back on its reply page, with its text and the reason
         consultation, thread = _repliable(public_id, form.parent.data)
@@ -321,7 +328,7 @@ def edit_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-de
         else:
             db.session.commit()
             flash(_("Your comment is changed."), "success")
-            return _back_to(public_id, comment.id)
+            return _back_to(public_id, comment)
     return render_template(
         "consultations/edit_comment.html", page=page_data, form=form, comment=comment
     ), 400 if form.is_submitted() else 200
@@ -373,7 +380,7 @@ def report_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-
                 _("Thank you. Staff will look at this comment. Only staff know who reported it."),
                 "success",
             )
-            return _back_to(public_id, comment.id)
+            return _back_to(public_id, comment)
     return render_template(
         "consultations/report.html", page=page_data, form=form, comment=comment
     ), 400 if form.is_submitted() else 200

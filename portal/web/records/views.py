@@ -14,6 +14,7 @@ from consultations.services import records
 from portal import clock
 from portal.extensions import db
 from portal.web.citing import CITATION_FORMATS, PUBLISHER, citation_response
+from portal.web.fields import page_asked
 from portal.web.freshness import revalidated
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -22,7 +23,15 @@ bp.after_request(revalidated)
 
 @bp.get("")
 def index() -> str:
-    return render_template("records/index.html", listed=records.public_list(db.session))
+    """The records, newest first, a page at a time (`?page=`: a bad number is the first)."""
+    found = records.public_page(db.session, page_asked())
+    return render_template(
+        "records/index.html",
+        found=found,
+        listed=found.listed,
+        prev_url=url_for(".index", page=found.page - 1) if found.page > 1 else None,
+        next_url=url_for(".index", page=found.page + 1) if found.page < found.pages else None,
+    )
 
 
 def _page(number: str, revision: int | None) -> records.RecordPage:
