@@ -64,3 +64,11 @@ def with_value(rendered: Markup, sample: str, value: str) -> Markup:
     """A rendered piece made for `sample` made for `value` instead (escaped): one rendering of a
     form serves every section."""
     return Markup(str(rendered).replace(sample, str(escape(value))))  # noqa: S704 — escaped
+
+
+def with_values(rendered: Markup, values: dict[str, str]) -> Markup:
+    """`with_value` for each sample and its value."""
+    text = str(rendered)
+    for sample, value in values.items():
+        text = text.replace(sample, str(escape(value)))
+    return Markup(text)  # noqa: S704 — rendered by Jinja, values escaped above

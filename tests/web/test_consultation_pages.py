@@ -276,6 +276,32 @@ def test_a_comment_cannot_make_a_slot_of_the_kept_part(app, reader):
         assert "<!--" not in body
 
 
+def test_every_form_of_a_kept_page_carries_its_own_readers_token(csrf_app, clock):
+    """The comment forms are rendered once a worker and put in each reader's page: each reader's
+    page holds their own session's CSRF token in every form, never the first reader's."""
+    made = open_consultation(csrf_app)
+    tokens = []
+    for name in ("First Reader", "Second Reader"):
+        client = csrf_app.test_client()
+        sign_in(client, make_member(csrf_app, name))
+        body = client.get(f"/consultations/{made.public_id}").get_data(as_text=True)
+        found = set(re.findall(r'name="csrf_token" value="([^"]+)"', body))
+        assert body.count('<details class="new-comment"') >= 2
+        assert len(found) == 1, found  # the section forms' token is the sign-out form's
+        tokens.append(found.pop())
+        answer = client.post(
+            f"/consultations/{made.public_id}/comments",
+            data={
+                "text": f"From {name}",
+                "stance": "other",
+                "section": "referral",
+                "csrf_token": tokens[-1],
+            },
+        )
+        assert answer.status_code == 303
+    assert tokens[0] != tokens[1]
+
+
 def test_hostile_draft_renders_inert(app, reader):
     made = open_consultation(
         app,

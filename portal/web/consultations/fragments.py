@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app, g, get_template_attribute, render_template
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from consultations import permissions
@@ -215,23 +217,53 @@ _SAMPLE_ID = 2_147_483_647
 
 
 def section_forms(consultation: Consultation, make_form, failed) -> Callable[[str], Markup]:  # type: ignore[no-untyped-def]
-    """Each section's comment form, rendered once for the reader (their CSRF token) and put in
-    each section's slot with its key; a refused form is rendered as it came back."""
-    form_for = get_template_attribute(_SECTION, "section_form")
-    general = get_template_attribute(_COMMENTS, "comment_form")
+    """Each section's comment form, with the reader's CSRF token, put in each section's slot;
+    a refused form is rendered as it came back. The blank forms are rendered once a worker and
+    language (`_blank`): every reader's differ only in consultation, section and token."""
     page = {"consultation": consultation}
-    sample_key = "kenes-sample-section"
-    sample: list[Markup] = []
+    token = generate_csrf()
 
     def render(key: str) -> Markup:
         if failed is not None and (failed.section.data or "") == key and not failed.parent.data:
             if key:
-                return form_for(make_form(key), page, key, failed)
-            return general(make_form(None), page, None, None, failed)
-        if not key:
-            return general(make_form(None), page, None, None, None)
-        if not sample:
-            sample.append(form_for(make_form(sample_key), page, sample_key, None))
-        return slots.with_value(sample[0], sample_key, key)
+                return get_template_attribute(_SECTION, "section_form")(
+                    make_form(key), page, key, failed
+                )
+            return get_template_attribute(_COMMENTS, "comment_form")(
+                make_form(None), page, None, None, failed
+            )
+        blank = _blank(make_form)[bool(key)]
+        return slots.with_values(
+            blank,
+            {_SAMPLE_PUBLIC_ID: consultation.public_id, _SAMPLE_KEY: key, _SAMPLE_TOKEN: token},
+        )
 
     return render
+
+
+_SAMPLE_PUBLIC_ID = "kenes-sample-consultation"
+_SAMPLE_KEY = "kenes-sample-section"
+_SAMPLE_TOKEN = "kenes-sample-token"  # noqa: S105 — where each reader's CSRF token goes
+_BLANK_FORMS: dict[str, tuple[Markup, Markup]] = {}
+
+
+def _blank(make_form) -> tuple[Markup, Markup]:  # type: ignore[no-untyped-def]
+    """(the whole draft's form, a section's form) in the reader's language, blank, with
+    samples for the consultation, the section and the token."""
+    locale = str(get_locale())
+    if locale not in _BLANK_FORMS:
+        page = {"consultation": {"public_id": _SAMPLE_PUBLIC_ID}}
+        token = generate_csrf()
+        whole = get_template_attribute(_COMMENTS, "comment_form")
+        section = get_template_attribute(_SECTION, "section_form")
+        forms = (
+            whole(make_form(None), page, None, None, None),
+            section(make_form(_SAMPLE_KEY), page, _SAMPLE_KEY, None),
+        )
+        if not all(token in form for form in forms):
+            return forms  # never kept with someone's token in it
+        _BLANK_FORMS[locale] = (
+            slots.with_values(forms[0], {token: _SAMPLE_TOKEN}),
+            slots.with_values(forms[1], {token: _SAMPLE_TOKEN}),
+        )
+    return _BLANK_FORMS[locale]
