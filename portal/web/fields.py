@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -64,8 +65,14 @@ def day(value: date | datetime) -> str:
     """A day, in the page's language (the templates' `day` filter). A datetime is read in
     Almaty time, so an instant late in the UTC evening shows the group's next day."""
     if isinstance(value, datetime):
-        return format_datetime(value, DAY_PATTERN, tzinfo=ALMATY, locale=get_locale())
-    return format_date(value, DAY_PATTERN, locale=get_locale())
+        value = in_almaty(value).date()
+    return _day(value, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    """Babel's formatting is slow beside a page's other work, and a list shows few days."""
+    return format_date(value, DAY_PATTERN, locale=locale)
 
 
 def no_hidden_characters(_form: FlaskForm, field: StringField) -> None:
