@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import chain
-from typing import Any
 
-from sqlalchemy import Select, event, inspect, update
+from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from consultations.models.comment import Comment
@@ -35,19 +34,21 @@ from consultations.models.member import Member
 
 # What a member row carries onto a consultation page: the pseudonym beside their comments.
 _SHOWN_OF_A_MEMBER = ("pseudonym",)
-# What a page shows of these tables is counted.
-_COUNTED = (Comment, DocumentVersion, Decision, ConsultationTranslation, Consultation, Member)
+# Tables whose rows a kept part shows, for statements past the unit of work. Not `decision`:
+# the decisions are rendered for each reader, never kept, and every membership change updates
+# the open decisions' electorate in bulk (a flushed change to a decision still stamps its
+# consultation, as the issue asks).
+_COUNTED = (Comment, DocumentVersion, ConsultationTranslation, Consultation, Member)
 
 
-def bump(session: Session, consultations: Iterable[int] | Select[Any] | None) -> None:
-    """A new stamp for these consultations (ids, or a select of ids; None: every one)."""
+def bump(session: Session, consultations: Iterable[int] | None) -> None:
+    """A new stamp for these consultations (None: every one)."""
     statement = update(Consultation).values(change_stamp=new_stamp())
     if consultations is not None:
-        if not isinstance(consultations, Select):
-            consultations = sorted(set(consultations))
-            if not consultations:
-                return
-        statement = statement.where(Consultation.id.in_(consultations))
+        chosen = sorted(set(consultations))
+        if not chosen:
+            return
+        statement = statement.where(Consultation.id.in_(chosen))
     session.connection().execute(statement)
 
 
@@ -68,8 +69,10 @@ def _touched(session: Session) -> tuple[set[int], bool]:
             changed = [a.key for a in inspect(instance).attrs if a.history.has_changes()]
             if any(name != "change_stamp" for name in changed) or instance in session.deleted:
                 ids.add(instance.id)
-        elif isinstance(instance, Member) and (
-            instance in session.deleted or _changed(instance, _SHOWN_OF_A_MEMBER)
+        elif (
+            isinstance(instance, Member)
+            and instance not in session.new  # a new member has written nothing yet
+            and (instance in session.deleted or _changed(instance, _SHOWN_OF_A_MEMBER))
         ):
             return ids, True
     return ids, False
