@@ -1,7 +1,7 @@
 """What a reader sees of a consultation: the current version in their language, comments by
 section, versions, and changes between versions — loaded in a bounded number of queries
 whatever the size: the consultation with its published versions and every text of theirs in
-other languages (`opened`, the page's first query, which reads the change counter), then the
+other languages (`opened`, the page's first query, which reads the change stamp), then the
 sections with their texts and the comments with the pseudonyms their authors chose to show
 (`page`), or only the viewer's own comments (`own_comments`) where the page's shared part is
 already rendered.
@@ -113,7 +113,7 @@ def opened(
 ) -> Consultation:
     """The consultation as `viewer` may see it, with its translations and its published
     versions (and theirs) — one statement; NotFound if they may not (no existence oracle).
-    A page's first query: it reads the change counter that keys the page's rendered parts."""
+    A page's first query: it reads the change stamp that keys the page's rendered parts."""
     consultation = (
         session.execute(
             select(Consultation)

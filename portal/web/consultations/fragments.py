@@ -107,7 +107,7 @@ def parts(
 
     The key: the consultation and its change stamp (read by the page's first query), the
     reader's kind, the language, the consultation's state and whether the reader may comment
-    (which moves with the clock, not the counter), and the section shown alone."""
+    (which move with the clock, not the stamp), and the section shown alone."""
     can_comment = permissions.can_comment(reader.member, consultation, now)
     staff = kind_of(reader.member) == "staff"
     key = (staff, locale, consultation.status(now), can_comment, only)

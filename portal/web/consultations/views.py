@@ -70,7 +70,7 @@ def _locale() -> str:
 
 
 def _opened(public_id: str) -> Consultation:
-    """The page's first query (the consultation, its versions and its change counter)."""
+    """The page's first query (the consultation, its versions and its change stamp)."""
     return or_404(reading.opened, db.session, public_id, viewer=_viewer(), now=clock.now())
 
 
