@@ -4,12 +4,13 @@ rendered once and kept (portal/web/consultations/fragments.py) is known stale by
 on every host the moment the change commits — the page reads the stamp in its first query.
 Random, not counted: a database restored from a backup counts nothing twice.
 
-It is counted here, at the flush, from what the unit of work holds — a comment written,
+It is noted here, at the flush, from what the unit of work holds — a comment written,
 edited, deleted, approved, hidden or removed; a version made or published; a decision or the
 consultation (or its texts in other languages) changed; a member renamed or erased — rather
 than by each service remembering to: a service added later cannot forget. A statement that
 passes the unit of work by (`session.execute(update(Comment)…)`, an erasure's) stamps every
-consultation anew: coarse, and rare.
+consultation anew: coarse, and rare. The stamps are written at the commit, last of all the
+transaction's writes (see `_before_commit`).
 
 A ballot never changes it: the ballot's transaction writes ballots and nothing else.
 """
@@ -78,24 +79,51 @@ def _touched(session: Session) -> tuple[set[int], bool]:
     return ids, False
 
 
+_PENDING = "kenes.stamps"  # session.info: the consultations to stamp at commit (None: all)
+
+
+def _note(session: Session, ids: set[int] | None) -> None:
+    if ids is None:
+        session.info[_PENDING] = None
+    elif _PENDING not in session.info:
+        session.info[_PENDING] = set(ids)
+    elif session.info[_PENDING] is not None:
+        session.info[_PENDING] |= ids
+
+
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
     ids, everything = _touched(session)
-    if everything:
-        bump(session, None)
-    elif ids:
-        bump(session, ids)
+    if everything or ids:
+        _note(session, None if everything else ids)
 
 
 def _after_bulk(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     if any(mapper.class_ in _COUNTED for mapper in state.all_mappers):
-        bump(state.session, None)
+        _note(state.session, None)
+
+
+def _before_commit(session: Session) -> None:
+    """The stamps are written last, just before COMMIT: a transaction takes a consultation's row
+    lock after every other lock it takes, so two transactions cannot each hold what the other
+    waits for (a decision's edit, a member joining: each locks decisions first)."""
+    session.flush()
+    if _PENDING in session.info:
+        bump(session, session.info.pop(_PENDING))
+
+
+def _forget(session: Session, transaction: object) -> None:
+    if getattr(transaction, "parent", None) is None:
+        session.info.pop(_PENDING, None)
 
 
 def track() -> None:
-    """Count changes at every flush, and at every statement that writes past the unit of work,
-    of every session (called once, on importing the models)."""
+    """Note the changes at every flush, and at every statement that writes past the unit of
+    work, of every session, and stamp them at its commit (called once, on importing the
+    models)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _after_bulk)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_transaction_end", _forget)
