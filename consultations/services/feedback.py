@@ -39,6 +39,7 @@ from consultations.models import (
     Theme,
 )
 from consultations.models.theme import MAX_THEME_CHARS, MAX_THEMES
+from consultations.paging import page_of
 from consultations.pseudonyms import has_forbidden_characters
 from consultations.services import audit, consultations
 
@@ -258,8 +259,7 @@ class Listing:
 def listing(narrowed: Narrowed, number: int, size: int = PAGE_SIZE) -> Listing:
     """Page `number` of the narrowed list; a number past the last gives the last page (the
     list a coder comes back to may have shrunk under a theme filter). No query."""
-    pages = max(1, -(-narrowed.shown // size))
-    number = min(max(number, 1), pages)
+    number, pages = page_of(narrowed.shown, number, size)
     start, end = (number - 1) * size, number * size
     groups, position = [], 0
     for group in narrowed.groups:

@@ -78,7 +78,6 @@ class Page:
     general: list[Thread]
     removed: dict[str, list[Thread]]  # sections no longer in the current version, by key
     removed_titles: dict[str, str]
-    comment_count: int
     # Every comment loaded, whoever may see it: the viewer's own are picked from here.
     everything: list[Comment] = field(default_factory=list)
 
@@ -201,7 +200,6 @@ def page(
         general=_threads(by_section.get(None, []), viewer, authors),
         removed=removed,
         removed_titles=removed_titles,
-        comment_count=sum(1 for c in comments if c.status == CommentStatus.VISIBLE),
         everything=everything,
     )
 
@@ -219,7 +217,6 @@ def head(consultation: Consultation, now: datetime) -> Page:
         general=[],
         removed={},
         removed_titles={},
-        comment_count=0,
     )
 
 
@@ -386,7 +383,6 @@ def draft_preview(
         general=[],
         removed={},
         removed_titles={},
-        comment_count=0,
     )
     changes = []
     if last is not None:

@@ -37,6 +37,7 @@ from consultations.models.recommendation import (
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
 )
+from consultations.paging import page_of
 from consultations.services import audit, publishing
 from consultations.typed import cleaned
 
@@ -294,8 +295,7 @@ def register(session: Session, filters: Filters, *, page: int = 1) -> Register:
     if filters.status is not None:
         chosen = chosen.where(Recommendation.status == filters.status)
     total = counts[filters.status] if filters.status is not None else sum(counts.values())
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_of(total, page, PAGE_SIZE)
     listed = list(
         session.scalars(
             select(Recommendation)

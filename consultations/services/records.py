@@ -11,11 +11,11 @@ excerpt of their words: the copy keeps no link to the comment or its author.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload, selectinload
 
 from consultations.errors import KenesError, NotFound
@@ -42,6 +42,7 @@ from consultations.models.record import (
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
 )
+from consultations.paging import page_of
 from consultations.services import audit, feedback, publishing
 from consultations.typed import cleaned
 
@@ -464,18 +465,7 @@ def record_id_of(session: Session, quote: RecordQuote) -> int:
 def public_list(session: Session) -> list[tuple[AdvisoryRecord, RecordRevision]]:
     """Every published record (withdrawn ones too, as tombstones), newest first, with the
     revision that titles it: two queries."""
-    records = list(
-        session.scalars(
-            select(AdvisoryRecord)
-            .where(AdvisoryRecord.number.is_not(None))
-            .order_by(AdvisoryRecord.year.desc(), AdvisoryRecord.serial.desc())
-            .options(selectinload(AdvisoryRecord.revisions))
-        )
-    )
-    return [
-        (record, [r for r in record.revisions if r.published_at is not None][-1])
-        for record in records
-    ]
+    return _titled(session.scalars(_newest_first()))
 
 
 PAGE_SIZE = 50
@@ -491,25 +481,31 @@ class RecordsPage:
 def public_page(session: Session, page: int) -> RecordsPage:
     """One page of `public_list` (the list a reader browses; feeds and the API take it
     whole): three queries, whatever the number of records."""
-    published = AdvisoryRecord.number.is_not(None)
-    total = session.scalar(select(func.count()).select_from(AdvisoryRecord).where(published))
-    pages = max(1, -(-(total or 0) // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    records = list(
-        session.scalars(
-            select(AdvisoryRecord)
-            .where(published)
-            .order_by(AdvisoryRecord.year.desc(), AdvisoryRecord.serial.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-            .options(selectinload(AdvisoryRecord.revisions))
-        )
+    total = session.scalar(
+        select(func.count()).select_from(AdvisoryRecord).where(AdvisoryRecord.number.is_not(None))
     )
-    return RecordsPage(
-        [(r, [v for v in r.revisions if v.published_at is not None][-1]) for r in records],
-        page,
-        pages,
+    page, pages = page_of(total or 0, page, PAGE_SIZE)
+    chosen = _newest_first().limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    return RecordsPage(_titled(session.scalars(chosen)), page, pages)
+
+
+def _newest_first() -> Select[tuple[AdvisoryRecord]]:
+    return (
+        select(AdvisoryRecord)
+        .where(AdvisoryRecord.number.is_not(None))
+        .order_by(AdvisoryRecord.year.desc(), AdvisoryRecord.serial.desc())
+        .options(selectinload(AdvisoryRecord.revisions))
     )
+
+
+def _titled(
+    records: Iterable[AdvisoryRecord],
+) -> list[tuple[AdvisoryRecord, RecordRevision]]:
+    """Each record with its latest published revision."""
+    return [
+        (record, [r for r in record.revisions if r.published_at is not None][-1])
+        for record in records
+    ]
 
 
 def staff_list(session: Session) -> list[tuple[AdvisoryRecord, RecordRevision]]:

@@ -60,14 +60,9 @@ def split(html: str, kind: str) -> tuple[str, str]:
     return before, after
 
 
-def with_value(rendered: Markup, sample: str, value: str) -> Markup:
-    """A rendered piece made for `sample` made for `value` instead (escaped): one rendering of a
-    form serves every section."""
-    return Markup(str(rendered).replace(sample, str(escape(value))))  # noqa: S704 — escaped
-
-
 def with_values(rendered: Markup, values: dict[str, str]) -> Markup:
-    """`with_value` for each sample and its value."""
+    """A rendered piece made for each sample made for its value instead (escaped): one
+    rendering of a form or a link serves every section or comment."""
     text = str(rendered)
     for sample, value in values.items():
         text = text.replace(sample, str(escape(value)))

@@ -252,6 +252,15 @@ def chosen(field: Field) -> str:
     return "" if field.errors else (field.data or "")
 
 
+def page_links(page: int, pages: int, url_of: Callable[[int], str]) -> dict[str, str | None]:
+    """`prev_url` and `next_url` for `macros/pages.html`: the neighbouring pages' addresses,
+    None at either end."""
+    return {
+        "prev_url": url_of(page - 1) if page > 1 else None,
+        "next_url": url_of(page + 1) if page < pages else None,
+    }
+
+
 def page_asked() -> int:
     """The `page` of a list's address: a whole number from 1, or else the first page (an
     address typed wrong still shows the list)."""

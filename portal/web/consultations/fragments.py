@@ -87,10 +87,6 @@ class Reader:
     form: Callable[[str], Markup] | None = None  # a section's comment form (None: not open)
 
 
-def kind_of(member: Member | None) -> str:
-    return "staff" if permissions.is_staff(member) else "member"
-
-
 def parts(
     consultation: Consultation,
     *,
@@ -109,7 +105,7 @@ def parts(
     reader's kind, the language, the consultation's state and whether the reader may comment
     (which move with the clock, not the stamp), and the section shown alone."""
     can_comment = permissions.can_comment(reader.member, consultation, now)
-    staff = kind_of(reader.member) == "staff"
+    staff = permissions.is_staff(reader.member)
     key = (staff, locale, consultation.status(now), can_comment, only)
     loaded: list[reading.Page] = []
 
@@ -181,7 +177,7 @@ def filler(
     def link(comment_id: int, own: bool) -> Markup:
         if own not in links:
             links[own] = actions(consultation.public_id, _SAMPLE_ID, own)
-        return slots.with_value(links[own], str(_SAMPLE_ID), str(comment_id))
+        return slots.with_values(links[own], {str(_SAMPLE_ID): str(comment_id)})
 
     def put(kind: str, value: str) -> str | Markup:
         if kind == "actions":

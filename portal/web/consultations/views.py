@@ -299,8 +299,14 @@ def reply(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
     return render_reply(consultation, thread, form)
 
 
+def _head(public_id: str) -> reading.Page:
+    """The consultation without its sections and comments: what a page about one comment
+    needs."""
+    return reading.head(_opened(public_id), clock.now())
+
+
 def _own_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
-    page_data = _page(public_id)
+    page_data = _head(public_id)
     comment = or_404(comments.find, db.session, page_data.consultation, comment_id, _viewer())
     if not permissions.can_edit(_viewer(), comment, page_data.consultation, clock.now()):
         abort(404)
@@ -357,7 +363,7 @@ def delete_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-
 
 @bp.route("/<public_id>/comments/<int:comment_id>/report", methods=["GET", "POST"])
 def report_comment(public_id: str, comment_id: int):  # type: ignore[no-untyped-def]
-    page_data = _page(public_id)
+    page_data = _head(public_id)
     comment = or_404(comments.find, db.session, page_data.consultation, comment_id, _viewer())
     if not permissions.can_report(_viewer(), comment):
         abort(404)

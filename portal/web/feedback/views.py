@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.security.spreadsheet import csv_text
 from portal.web.decisions.views import decision_views
 from portal.web.feedback.forms import FilterForm, ThemeForm, feedback_message
-from portal.web.fields import page_asked
+from portal.web.fields import page_asked, page_links
 from portal.web.guards import acting_staff, or_404, staff_area
 from portal.web.names import STANCE_NAMES
 
@@ -56,12 +56,7 @@ def _page(  # type: ignore[no-untyped-def]
         page=page,
         narrowed=narrowed,
         listing=listing,
-        prev_url=_page_url(consultation.public_id, listing.number - 1)
-        if listing.number > 1
-        else None,
-        next_url=_page_url(consultation.public_id, listing.number + 1)
-        if listing.number < listing.pages
-        else None,
+        **page_links(listing.number, listing.pages, lambda n: _page_url(consultation.public_id, n)),
         filters=filters,
         filtered=any(request.args.get(name) for name in FILTERS),
         kept_names=KEPT,

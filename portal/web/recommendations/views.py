@@ -15,7 +15,7 @@ from consultations.services import recommendations
 from portal import clock
 from portal.extensions import db
 from portal.web.citing import CITATION_FORMATS, PUBLISHER, citation_response
-from portal.web.fields import page_asked
+from portal.web.fields import page_asked, page_links
 from portal.web.freshness import revalidated
 from portal.web.recommendations.forms import RegisterFilterForm
 
@@ -43,8 +43,7 @@ def index() -> str:
         "recommendations/index.html",
         form=form,
         register=register,
-        prev_url=_page_url(register.page - 1) if register.page > 1 else None,
-        next_url=_page_url(register.page + 1) if register.page < register.pages else None,
+        **page_links(register.page, register.pages, _page_url),
         filtered=any(request.args.get(name) for name in FILTERS),
     )
 

@@ -14,7 +14,7 @@ from consultations.services import records
 from portal import clock
 from portal.extensions import db
 from portal.web.citing import CITATION_FORMATS, PUBLISHER, citation_response
-from portal.web.fields import page_asked
+from portal.web.fields import page_asked, page_links
 from portal.web.freshness import revalidated
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -29,8 +29,7 @@ def index() -> str:
         "records/index.html",
         found=found,
         listed=found.listed,
-        prev_url=url_for(".index", page=found.page - 1) if found.page > 1 else None,
-        next_url=url_for(".index", page=found.page + 1) if found.page < found.pages else None,
+        **page_links(found.page, found.pages, lambda n: url_for(".index", page=n)),
     )
 
 
