@@ -1,8 +1,8 @@
 """Issue 15: no transaction stays open while a template renders — seen by another connection
 at the moment each page's template has rendered (before the response leaves).
 
-On PostgreSQL the observer asks `pg_stat_activity` whether any other backend of the database
-is inside a transaction. On SQLite it writes a row and asks for a full checkpoint that
+On PostgreSQL the observer asks `pg_stat_activity` whether any other client of the database is
+inside a transaction (PostgreSQL's own autovacuum workers are not clients). On SQLite it writes a row and asks for a full checkpoint that
 truncates the log, without waiting: a request still holding its read snapshot would make the
 checkpoint fail (the audit's silently failing checkpoint), and a request holding the write lock
 would make the write fail. Every GET route of the route table is rendered, as a member and as
@@ -55,7 +55,7 @@ def _postgres_observer(url: str) -> Callable[[], str | None]:
                 text(
                     "SELECT state, left(query, 80) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                    "AND xact_start IS NOT NULL"
+                    "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
                 )
             ).all()
         return f"open transactions: {found}" if found else None
