@@ -2,11 +2,12 @@
 at the moment each page's template has rendered (before the response leaves).
 
 On PostgreSQL the observer asks `pg_stat_activity` whether any other client of the database is
-inside a transaction (PostgreSQL's own autovacuum workers are not clients). On SQLite it writes a row and asks for a full checkpoint that
-truncates the log, without waiting: a request still holding its read snapshot would make the
-checkpoint fail (the audit's silently failing checkpoint), and a request holding the write lock
-would make the write fail. Every GET route of the route table is rendered, as a member and as
-staff, plus a consultation page the first time (its kept part rendered) and again (kept).
+inside a transaction (PostgreSQL's own autovacuum workers are not clients). On SQLite it writes
+a row and asks for a full checkpoint that truncates the log, without waiting: a request still
+holding its read snapshot would make the checkpoint fail (the audit's silently failing
+checkpoint), and a request holding the write lock would make the write fail. Every GET route of
+the route table is rendered, as a member and as staff, plus a consultation page the first time
+(its kept part rendered) and again (kept).
 """
 
 from __future__ import annotations
